@@ -1,0 +1,351 @@
+/* omnitls: one TLS API over OpenSSL, mbedTLS and wolfSSL.
+ *
+ * The public API. Conventions, for every function below unless it says
+ * otherwise:
+ *
+ *  - Functions return an otls_status. OTLS_OK (0) is success; OTLS_NONE (1) is
+ *    success with "nothing to report" (no peer certificate, no ALPN, ...);
+ *    OTLS_WANT_READ/OTLS_WANT_WRITE ask the caller to retry when the transport
+ *    is ready; negative values are errors.
+ *  - After an error, otls_ctx_error()/otls_conn_error() return a message that
+ *    says why, including the TLS library's own reason where there is one.
+ *  - Memory returned through a `const` pointer is owned by the object it came
+ *    from and stays valid until that object is freed. Nothing returned needs
+ *    to be freed by the caller unless the function says so.
+ *  - The library never prints, never aborts and never exits.
+ *  - A context may be shared by connections in several threads once it is
+ *    configured; one connection must be used by one thread at a time.
+ */
+#ifndef OMNITLS_H
+#define OMNITLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(OTLS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define OTLS_API __attribute__((visibility("default")))
+#else
+#define OTLS_API
+#endif
+
+#define OTLS_VERSION_MAJOR 0
+#define OTLS_VERSION_MINOR 1
+#define OTLS_VERSION_PATCH 0
+#define OTLS_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+
+typedef enum otls_status {
+    OTLS_OK = 0,
+    OTLS_NONE = 1,       /* success; there is nothing to report */
+    OTLS_WANT_READ = 2,  /* retry when the transport is readable */
+    OTLS_WANT_WRITE = 3, /* retry when the transport is writable */
+    OTLS_CLOSED = 4,     /* the peer closed the TLS session (close_notify) */
+
+    OTLS_ERR_INVALID_ARGUMENT = -1,   /* NULL or out-of-range argument */
+    OTLS_ERR_NO_MEMORY = -2,          /* an allocation failed */
+    OTLS_ERR_UNSUPPORTED = -3,        /* this backend/version cannot do it */
+    OTLS_ERR_HANDSHAKE_NOT_DONE = -4, /* introspection before the handshake */
+    OTLS_ERR_NOT_FOUND = -5,          /* unknown backend name */
+    OTLS_ERR_IO = -6,                 /* the transport failed or hit EOF */
+    OTLS_ERR_TLS = -7,                /* protocol failure (alert, bad data) */
+    OTLS_ERR_VERIFY = -8,             /* peer certificate verification failed */
+    OTLS_ERR_BUFFER_TOO_SMALL = -9,   /* *len now holds the size needed */
+    OTLS_ERR_FILE = -10,              /* a file could not be read */
+    OTLS_ERR_PARSE = -11,             /* malformed PEM/DER/key input */
+    OTLS_ERR_STATE = -12,             /* call not valid in this state */
+    OTLS_ERR_INTERNAL = -13           /* a backend failed unexpectedly */
+} otls_status;
+
+/* Returns a constant name for a status ("OTLS_ERR_VERIFY"), never NULL. */
+OTLS_API const char *otls_status_name(otls_status status);
+
+/* Detailed error for calls that have no object to hold it (otls_ctx_new). */
+typedef struct otls_error {
+    otls_status code;
+    char message[256];
+} otls_error;
+
+/* ------------------------------------------------------------------------ */
+/* Library, backends, allocator                                             */
+
+/* Returns the omnitls version string, e.g. "0.1.0". */
+OTLS_API const char *otls_version(void);
+
+/* Feature flags a backend declares (otls_backend_info.features). */
+#define OTLS_FEAT_TLS12 (1u << 0)
+#define OTLS_FEAT_TLS13 (1u << 1)
+#define OTLS_FEAT_VERIFIED_CHAIN (1u << 2)
+#define OTLS_FEAT_TLS_UNIQUE (1u << 3)
+#define OTLS_FEAT_EXPORTER (1u << 4)
+#define OTLS_FEAT_ALPN (1u << 5)
+#define OTLS_FEAT_SNI (1u << 6)
+#define OTLS_FEAT_CA_DIR (1u << 7)
+
+typedef struct otls_backend_info {
+    const char *name;            /* "openssl", "mbedtls", "wolfssl" */
+    const char *library_version; /* the TLS library's own version string */
+    uint32_t features;           /* OTLS_FEAT_* bits */
+    int is_default;              /* 1 for the backend NULL selects */
+} otls_backend_info;
+
+/* Lists the available backends. *list points to a library-owned array of
+ * *count entries, valid for the life of the process. Never fails. */
+OTLS_API otls_status otls_backends(const otls_backend_info **list, size_t *count);
+
+/* Name of the backend otls_ctx_new(NULL, ...) selects: the OMNITLS_BACKEND
+ * environment variable if set, else the build's default. */
+OTLS_API const char *otls_default_backend(void);
+
+/* Replaces the allocator omnitls itself uses (not the TLS library's). Call it
+ * before creating any object. realloc_fn may be NULL (omnitls does not need
+ * it). Returns OTLS_ERR_INVALID_ARGUMENT when malloc_fn or free_fn is NULL,
+ * OTLS_ERR_STATE once objects exist. */
+OTLS_API otls_status otls_set_allocator(void *(*malloc_fn)(size_t size, void *user),
+                                        void *(*realloc_fn)(void *ptr, size_t size, void *user),
+                                        void (*free_fn)(void *ptr, void *user), void *user);
+
+/* ------------------------------------------------------------------------ */
+/* Contexts: the configuration shared by connections                        */
+
+typedef struct otls_ctx otls_ctx;
+typedef struct otls_conn otls_conn;
+
+typedef enum otls_role { OTLS_CLIENT = 0, OTLS_SERVER = 1 } otls_role;
+
+/* Python's CERT_NONE / CERT_OPTIONAL / CERT_REQUIRED. On a client OPTIONAL
+ * behaves as REQUIRED (as in Python); on a server it asks for a client
+ * certificate and verifies it when one is sent. */
+typedef enum otls_verify {
+    OTLS_VERIFY_NONE = 0,
+    OTLS_VERIFY_OPTIONAL = 1,
+    OTLS_VERIFY_REQUIRED = 2
+} otls_verify;
+
+/* Protocol versions, as on the wire. 0 means "the backend's default". */
+typedef enum otls_tls_version {
+    OTLS_TLS_DEFAULT = 0,
+    OTLS_TLS1_2 = 0x0303,
+    OTLS_TLS1_3 = 0x0304
+} otls_tls_version;
+
+/* Creates a context for one role on one backend. backend is a name from
+ * otls_backends() or NULL for otls_default_backend(). Defaults: clients verify
+ * the server (OTLS_VERIFY_REQUIRED, hostname check on), servers do not ask for
+ * client certificates (OTLS_VERIFY_NONE); TLS 1.2 and 1.3.
+ * Returns NULL on failure and fills *err when err is not NULL
+ * (OTLS_ERR_NOT_FOUND for an unknown backend). Free with otls_ctx_free(). */
+OTLS_API otls_ctx *otls_ctx_new(const char *backend, otls_role role, otls_error *err);
+
+/* Frees a context. Connections made from it must be freed first. NULL is a
+ * no-op. */
+OTLS_API void otls_ctx_free(otls_ctx *ctx);
+
+/* The message for the last error on ctx ("" if none). Owned by ctx, valid
+ * until the next call on ctx. */
+OTLS_API const char *otls_ctx_error(const otls_ctx *ctx);
+
+/* The backend name this context runs on. */
+OTLS_API const char *otls_ctx_backend(const otls_ctx *ctx);
+
+/* Adds trust anchors from a file of one or more PEM certificates or one DER
+ * certificate (OTLS_ERR_FILE, OTLS_ERR_PARSE). */
+OTLS_API otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path);
+
+/* Adds every certificate found in the files of a directory, as
+ * otls_ctx_load_ca_file does; files that hold no certificate are skipped.
+ * OTLS_ERR_PARSE when the directory holds no certificate at all. */
+OTLS_API otls_status otls_ctx_load_ca_dir(otls_ctx *ctx, const char *path);
+
+/* Adds trust anchors from memory: PEM (one or more certificates) or DER. */
+OTLS_API otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len);
+
+/* Sets this side's certificate chain (leaf first, then intermediates) and
+ * private key. key_path may be NULL when the key is in cert_path. Keys may be
+ * PEM (PKCS#8, PKCS#1 RSA, SEC1 EC) or DER; encrypted keys give
+ * OTLS_ERR_UNSUPPORTED. OTLS_ERR_PARSE also when the key does not match the
+ * leaf certificate. */
+OTLS_API otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *cert_path,
+                                                   const char *key_path);
+
+/* As otls_ctx_load_cert_chain_file, from memory (PEM or DER each). key may be
+ * NULL when cert holds a PEM key as well. */
+OTLS_API otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert,
+                                                  size_t cert_len, const void *key,
+                                                  size_t key_len);
+
+/* Sets the verify mode (see otls_verify). */
+OTLS_API otls_status otls_ctx_set_verify(otls_ctx *ctx, otls_verify mode);
+
+/* Client only: turns the check of the server's name against its certificate
+ * on (default) or off. OTLS_ERR_STATE on a server context. */
+OTLS_API otls_status otls_ctx_set_check_hostname(otls_ctx *ctx, int on);
+
+/* Limits the protocol versions (OTLS_TLS_DEFAULT leaves an end open).
+ * OTLS_ERR_UNSUPPORTED when the backend cannot speak a requested version;
+ * OTLS_ERR_INVALID_ARGUMENT when min > max or a version is not 1.2/1.3. */
+OTLS_API otls_status otls_ctx_set_versions(otls_ctx *ctx, otls_tls_version min,
+                                           otls_tls_version max);
+
+/* Sets the cipher suites, in preference order: a colon-separated list of
+ * suite names, OpenSSL-style ("ECDHE-RSA-AES128-GCM-SHA256",
+ * "TLS_AES_128_GCM_SHA256") or IANA ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").
+ * The same list means the same suites on every backend. OTLS_ERR_PARSE names
+ * the first unknown suite; OTLS_ERR_UNSUPPORTED when the backend supports
+ * none of them. Suites the backend lacks are dropped silently, like
+ * OpenSSL's cipher strings. NULL restores the default. */
+OTLS_API otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list);
+
+/* Sets the ALPN protocols, in preference order (client: offered; server:
+ * accepted). Each name is 1..255 bytes. count 0 turns ALPN off. */
+OTLS_API otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols,
+                                       size_t count);
+
+/* Channel-binding options (otls_ctx_set_flags). */
+/* Return tls-unique on TLS 1.3 (as Python does), though RFC 9266 leaves it
+ * undefined there; off by default, when it is refused. */
+#define OTLS_FLAG_TLS13_UNIQUE (1u << 0)
+
+/* Sets OTLS_FLAG_* options (replaces the previous set). */
+OTLS_API otls_status otls_ctx_set_flags(otls_ctx *ctx, uint32_t flags);
+
+/* ------------------------------------------------------------------------ */
+/* Connections                                                              */
+
+/* Transport callbacks. Return the number of bytes moved (> 0),
+ * OTLS_IO_WOULD_BLOCK when nothing can be moved now, OTLS_IO_ERROR on
+ * failure; recv returns 0 at end of stream. */
+#define OTLS_IO_ERROR (-1)
+#define OTLS_IO_WOULD_BLOCK (-2)
+typedef long (*otls_send_fn)(void *user, const void *buf, size_t len);
+typedef long (*otls_recv_fn)(void *user, void *buf, size_t len);
+
+/* Creates a connection from a context. Returns NULL on failure (out of
+ * memory); the reason is then in otls_ctx_error(ctx). The context must
+ * outlive the connection. Free with otls_conn_free(). */
+OTLS_API otls_conn *otls_conn_new(otls_ctx *ctx);
+
+/* Frees a connection (does not send close_notify; see otls_shutdown). NULL is
+ * a no-op. Does not close a file descriptor given to otls_conn_set_fd. */
+OTLS_API void otls_conn_free(otls_conn *conn);
+
+/* The message for the last error on conn ("" if none). Owned by conn, valid
+ * until the next call on conn. */
+OTLS_API const char *otls_conn_error(const otls_conn *conn);
+
+/* Uses a connected socket as transport; it may be non-blocking. Set the
+ * transport before the handshake. */
+OTLS_API otls_status otls_conn_set_fd(otls_conn *conn, int fd);
+
+/* Uses a pair of callbacks as transport (event loops, embedded stacks). */
+OTLS_API otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn,
+                                      otls_recv_fn recv_fn, void *user);
+
+/* Client: the server name to send as SNI (not for IP addresses) and to check
+ * the certificate against (DNS name or IP address). Copied. */
+OTLS_API otls_status otls_conn_set_hostname(otls_conn *conn, const char *name);
+
+/* Runs the handshake. OTLS_OK when done; OTLS_WANT_READ/WRITE on a
+ * non-blocking transport; OTLS_ERR_VERIFY, OTLS_ERR_TLS, OTLS_ERR_IO on
+ * failure (then the connection can only be freed). */
+OTLS_API otls_status otls_handshake(otls_conn *conn);
+
+/* Reads up to len bytes into buf; *got is set to the count. Runs the
+ * handshake first if needed. OTLS_CLOSED when the peer sent close_notify. */
+OTLS_API otls_status otls_read(otls_conn *conn, void *buf, size_t len, size_t *got);
+
+/* Writes up to len bytes; *put is set to the count written (all of it on
+ * a blocking transport). Runs the handshake first if needed. */
+OTLS_API otls_status otls_write(otls_conn *conn, const void *buf, size_t len, size_t *put);
+
+/* Sends close_notify. OTLS_OK once sent; WANT_* to retry. */
+OTLS_API otls_status otls_shutdown(otls_conn *conn);
+
+/* ------------------------------------------------------------------------ */
+/* Introspection: valid once otls_handshake() returned OTLS_OK, and until the
+ * connection is freed; before that every call here returns
+ * OTLS_ERR_HANDSHAKE_NOT_DONE. Facts are taken once at the end of the
+ * handshake, so these calls are cheap and allocate nothing.               */
+
+/* One DER-encoded certificate, owned by the connection. */
+typedef struct otls_der {
+    const uint8_t *data;
+    size_t len;
+} otls_der;
+
+/* The peer's certificate, DER (Python's getpeercert(True)). OTLS_NONE with
+ * *der = NULL, *len = 0 when the peer sent none (always so for a server that
+ * did not ask for one). */
+OTLS_API otls_status otls_peer_cert_der(otls_conn *conn, const uint8_t **der,
+                                        size_t *len);
+
+/* The chain the peer sent, leaf first, on client and server alike (Python's
+ * get_unverified_chain()). OTLS_NONE with *count = 0 when the peer sent no
+ * certificate. */
+OTLS_API otls_status otls_unverified_chain(otls_conn *conn, const otls_der **certs,
+                                           size_t *count);
+
+/* The chain as verified, leaf ... trust anchor (Python's
+ * get_verified_chain()). When the context did not verify (OTLS_VERIFY_NONE)
+ * this is the chain as sent: nothing was verified. OTLS_NONE when the peer
+ * sent no certificate. */
+OTLS_API otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs,
+                                         size_t *count);
+
+/* A cipher suite as Python's cipher() reports it, plus its IANA identity. */
+typedef struct otls_cipher_info {
+    const char *name;      /* OpenSSL-style name: cipher()[0] */
+    const char *protocol;  /* version that introduced it: cipher()[1] */
+    int secret_bits;       /* cipher()[2] */
+    uint16_t iana_id;      /* e.g. 0xC02B */
+    const char *iana_name; /* e.g. "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" */
+} otls_cipher_info;
+
+/* The negotiated cipher suite. */
+OTLS_API otls_status otls_cipher(otls_conn *conn, otls_cipher_info *info);
+
+/* The negotiated protocol version as Python names it: "TLSv1.2", "TLSv1.3". */
+OTLS_API otls_status otls_protocol(otls_conn *conn, const char **version);
+
+/* Server: the suites both ends enable, in the server's preference order
+ * (Python's shared_ciphers()). *list is an array of *count entries owned by
+ * the connection. Client: OTLS_NONE (Python returns None). */
+OTLS_API otls_status otls_shared_ciphers(otls_conn *conn, const otls_cipher_info **list,
+                                         size_t *count);
+
+/* The compression method; *name = NULL and OTLS_NONE: no stack in use
+ * compresses (Python's compression() returns None). */
+OTLS_API otls_status otls_compression(otls_conn *conn, const char **name);
+
+/* The negotiated ALPN protocol, NUL-terminated; OTLS_NONE when none. */
+OTLS_API otls_status otls_alpn_selected(otls_conn *conn, const char **protocol);
+
+/* Server: the SNI name the client sent; client: the name it sent.
+ * OTLS_NONE when there was none. */
+OTLS_API otls_status otls_server_name(otls_conn *conn, const char **name);
+
+/* Longest channel binding omnitls returns, in bytes. */
+#define OTLS_CHANNEL_BINDING_MAX 64
+
+/* Copies the channel binding of the given type into buf (capacity *len) and
+ * sets *len to its length. Types: "tls-unique" (RFC 5929). Other types, and
+ * tls-unique on TLS 1.3 without OTLS_FLAG_TLS13_UNIQUE, give
+ * OTLS_ERR_UNSUPPORTED with the reason in otls_conn_error().
+ * OTLS_ERR_BUFFER_TOO_SMALL sets *len to the size needed. */
+OTLS_API otls_status otls_channel_binding(otls_conn *conn, const char *type, uint8_t *buf,
+                                          size_t *len);
+
+/* Connection role and backend, for reports. */
+OTLS_API otls_role otls_conn_role(const otls_conn *conn);
+OTLS_API const char *otls_conn_backend(const otls_conn *conn);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNITLS_H */

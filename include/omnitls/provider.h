@@ -1,0 +1,159 @@
+/* omnitls backend interface: what a TLS stack must implement.
+ *
+ * A backend is one `struct otls_provider`. It answers narrow questions in its
+ * own stack's terms; the core turns those answers into the behaviour users
+ * see (certificate decoding, cipher names and bits, the tls-unique rule,
+ * error codes). A backend never formats user-visible data and never calls
+ * back into the core: everything it needs is passed in, so a backend can be
+ * built as a plugin that links only its TLS library.
+ *
+ * Memory: the core allocates ctx_size bytes for a context's state and
+ * conn_size bytes for a connection's, zeroed, and passes them in. A backend
+ * frees only what it allocated itself (its TLS library's objects).
+ *
+ * Errors: every slot that can fail takes an otls_error. On failure the
+ * backend returns a negative otls_status and fills e->message with its own
+ * stack's reason (e.g. "certificate verify failed: unable to get local
+ * issuer certificate"); e->code is set by the core from the return value.
+ *
+ * A NULL optional slot means "not supported": the core then answers
+ * OTLS_ERR_UNSUPPORTED with a message that names the backend.
+ */
+#ifndef OMNITLS_PROVIDER_H
+#define OMNITLS_PROVIDER_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "omnitls.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on any incompatible change of the structs below. */
+#define OTLS_PROVIDER_ABI 1
+
+/* The whole context configuration, validated by the core. Passed in full on
+ * every change, so a backend applies it idempotently. */
+struct otls_ctx_config {
+    otls_role role;
+    otls_verify verify;
+    int check_hostname;         /* client: check the peer name */
+    uint16_t min_version;       /* 0x0303 or 0x0304 */
+    uint16_t max_version;       /* 0x0303 or 0x0304 */
+    const uint16_t *suites;     /* IANA ids, preference order; NULL: default */
+    size_t suite_count;
+    const uint8_t *alpn_wire;   /* ALPN list, wire format; NULL: off */
+    size_t alpn_wire_len;
+};
+
+/* What a connection needs when it starts. The transport callbacks may be the
+ * core's own wrappers around the user's. */
+struct otls_conn_params {
+    otls_send_fn send;
+    otls_recv_fn recv;
+    void *io_user;
+    const char *hostname;  /* client: name to verify; NULL: none */
+    int hostname_is_ip;    /* hostname is an IP literal: no SNI */
+};
+
+/* Where a backend puts a list of DER certificates; add() copies the bytes
+ * and returns 0, or -1 when out of memory (the backend then returns
+ * OTLS_ERR_NO_MEMORY). */
+struct otls_der_sink {
+    int (*add)(struct otls_der_sink *sink, const uint8_t *der, size_t len);
+};
+
+/* Facts about an established session. Strings are NUL-terminated, "" when
+ * absent. */
+struct otls_session_facts {
+    uint16_t version;       /* 0x0303 / 0x0304 */
+    uint16_t suite;         /* IANA cipher-suite id */
+    int resumed;            /* session was resumed */
+    int extended_master_secret;
+    int peer_verified;      /* the peer's chain was verified successfully */
+    char alpn[256];
+    char server_name[256];  /* server: SNI received; client: SNI sent */
+};
+
+/* Hash algorithms for the digest slot. */
+enum otls_hash { OTLS_HASH_SHA256 = 1, OTLS_HASH_SHA384 = 2, OTLS_HASH_SHA512 = 3 };
+
+struct otls_provider {
+    uint32_t abi;         /* OTLS_PROVIDER_ABI the backend was built for */
+    const char *name;     /* "openssl", "mbedtls", "wolfssl" */
+    uint32_t features;    /* OTLS_FEAT_* */
+    size_t ctx_size;      /* bytes of context state the core allocates */
+    size_t conn_size;     /* bytes of connection state the core allocates */
+
+    /* The TLS library's version string, e.g. "OpenSSL 3.0.19 27 Jan 2026". */
+    const char *(*lib_version)(void);
+
+    /* Context. ctx_init runs once; ctx_configure after every setting change
+     * with the whole configuration; ctx_free must cope with a context whose
+     * ctx_init failed. */
+    otls_status (*ctx_init)(void *ctx, otls_role role, otls_error *e);
+    void (*ctx_free)(void *ctx);
+    otls_status (*ctx_configure)(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
+    /* Adds one trust anchor. */
+    otls_status (*ctx_add_ca)(void *ctx, const uint8_t *der, size_t len, otls_error *e);
+    /* Sets this side's chain (leaf first) and private key (DER: PKCS#8,
+     * PKCS#1 or SEC1). Must fail when the key does not match the leaf. */
+    otls_status (*ctx_set_own_chain)(void *ctx, const otls_der *chain, size_t count,
+                                     const uint8_t *key, size_t key_len, otls_error *e);
+
+    /* Connection. conn_init runs at the first handshake call; conn_free must
+     * cope with a connection whose conn_init failed or never ran. */
+    otls_status (*conn_init)(void *conn, void *ctx, const struct otls_conn_params *p,
+                             otls_error *e);
+    void (*conn_free)(void *conn);
+    /* OTLS_OK, OTLS_WANT_READ/WRITE, or an error (OTLS_ERR_VERIFY for a
+     * verification failure, OTLS_ERR_IO for a transport failure). */
+    otls_status (*handshake)(void *conn, otls_error *e);
+    otls_status (*read)(void *conn, void *buf, size_t len, size_t *got, otls_error *e);
+    otls_status (*write)(void *conn, const void *buf, size_t len, size_t *put, otls_error *e);
+    otls_status (*shutdown)(void *conn, otls_error *e);
+
+    /* Facts, asked once after the handshake. */
+    /* The peer's chain as sent, leaf first, on both roles. Adds nothing when
+     * the peer sent no certificate. */
+    otls_status (*peer_chain)(void *conn, struct otls_der_sink *sink);
+    /* The verified chain, leaf .. trust anchor; only asked when
+     * facts.peer_verified is set. Optional (OTLS_FEAT_VERIFIED_CHAIN). */
+    otls_status (*verified_chain)(void *conn, struct otls_der_sink *sink);
+    otls_status (*session)(void *conn, struct otls_session_facts *out);
+    /* The suites this end enables, IANA ids in preference order, every
+     * version; *count is set to the number written (at most cap). */
+    otls_status (*enabled_suites)(void *conn, uint16_t *out, size_t cap, size_t *count);
+    /* The Finished verify_data of this end (own = 1) or the peer's (own = 0)
+     * from the latest handshake. Optional (OTLS_FEAT_TLS_UNIQUE). */
+    otls_status (*finished)(void *conn, int own, uint8_t *buf, size_t cap, size_t *len);
+    /* RFC 5705/8446 exporter. context == NULL means "no context"; a
+     * non-NULL context of length 0 is an empty context. Optional
+     * (OTLS_FEAT_EXPORTER). */
+    otls_status (*export_keying_material)(void *conn, const char *label, const uint8_t *context,
+                                          size_t context_len, uint8_t *out, size_t out_len,
+                                          otls_error *e);
+    /* Hashes data with alg into out (32/48/64 bytes). Optional. */
+    otls_status (*digest)(enum otls_hash alg, const uint8_t *data, size_t len, uint8_t *out);
+};
+
+/* Helper for backends: fills e->message like printf and returns code. */
+static inline otls_status otls_error_setf(otls_error *e, otls_status code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->message, sizeof e->message, fmt, ap);
+        va_end(ap);
+        e->code = code;
+    }
+    return code;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OMNITLS_PROVIDER_H */
