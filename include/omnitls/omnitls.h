@@ -333,10 +333,18 @@ OTLS_API otls_status otls_server_name(otls_conn *conn, const char **name);
 #define OTLS_CHANNEL_BINDING_MAX 64
 
 /* Copies the channel binding of the given type into buf (capacity *len) and
- * sets *len to its length. Types: "tls-unique" (RFC 5929). Other types, and
- * tls-unique on TLS 1.3 without OTLS_FLAG_TLS13_UNIQUE, give
- * OTLS_ERR_UNSUPPORTED with the reason in otls_conn_error().
- * OTLS_ERR_BUFFER_TOO_SMALL sets *len to the size needed. */
+ * sets *len to its length. Types:
+ *  - "tls-unique" (RFC 5929): the first Finished of the latest handshake.
+ *    Refused on TLS 1.3 (RFC 9266) unless OTLS_FLAG_TLS13_UNIQUE is set.
+ *  - "tls-server-end-point" (RFC 5929 4.1): hash of the server certificate
+ *    (MD5/SHA-1 upgraded to SHA-256); refused for Ed25519/Ed448 and unknown
+ *    signature algorithms.
+ *  - "tls-exporter" (RFC 9266): 32 bytes of exporter output with the label
+ *    "EXPORTER-Channel-Binding" and an empty context; on TLS 1.2 only with
+ *    the extended master secret.
+ * Unknown types and refusals give OTLS_ERR_UNSUPPORTED with the reason in
+ * otls_conn_error(). OTLS_ERR_BUFFER_TOO_SMALL sets *len to the size
+ * needed. */
 OTLS_API otls_status otls_channel_binding(otls_conn *conn, const char *type, uint8_t *buf,
                                           size_t *len);
 

@@ -1,0 +1,219 @@
+/* Connections: lifecycle, transport, handshake and data. */
+#include <string.h>
+
+#include "internal.h"
+
+otls_conn *otls_conn_new(otls_ctx *ctx)
+{
+    if (ctx == NULL)
+        return NULL;
+    otls_conn *conn = oti_calloc(1, sizeof *conn);
+    void *state = conn ? oti_calloc(1, ctx->prov->conn_size) : NULL;
+    if (state == NULL) {
+        oti_free(conn);
+        oti_ctx_fail(ctx, OTLS_ERR_NO_MEMORY, "out of memory");
+        return NULL;
+    }
+    conn->ctx = ctx;
+    conn->state = state;
+    conn->fd = -1;
+    oti_der_list_init(&conn->facts.peer_chain);
+    oti_der_list_init(&conn->facts.verified_chain);
+    oti_objects_add(1);
+    return conn;
+}
+
+void otls_conn_free(otls_conn *conn)
+{
+    if (conn == NULL)
+        return;
+    conn->ctx->prov->conn_free(conn->state);
+    oti_free(conn->state);
+    oti_free(conn->hostname);
+    oti_hello_tap_free(&conn->tap);
+    oti_facts_free(&conn->facts);
+    oti_free(conn);
+    oti_objects_add(-1);
+}
+
+const char *otls_conn_error(const otls_conn *conn)
+{
+    return conn ? conn->error : "no connection";
+}
+
+otls_role otls_conn_role(const otls_conn *conn)
+{
+    return conn ? conn->ctx->cfg.role : OTLS_CLIENT;
+}
+
+const char *otls_conn_backend(const otls_conn *conn)
+{
+    return conn ? conn->ctx->prov->name : NULL;
+}
+
+static otls_status check_unstarted(otls_conn *conn)
+{
+    if (conn->started)
+        return oti_conn_fail(conn, OTLS_ERR_STATE, "the handshake has already started");
+    return OTLS_OK;
+}
+
+otls_status otls_conn_set_fd(otls_conn *conn, int fd)
+{
+    if (conn == NULL || fd < 0)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    otls_status st = check_unstarted(conn);
+    if (st < 0)
+        return st;
+    conn->fd = fd;
+    conn->send = oti_fd_send;
+    conn->recv = oti_fd_recv;
+    conn->io_user = &conn->fd;
+    return OTLS_OK;
+}
+
+otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn, otls_recv_fn recv_fn,
+                             void *user)
+{
+    if (conn == NULL || send_fn == NULL || recv_fn == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    otls_status st = check_unstarted(conn);
+    if (st < 0)
+        return st;
+    conn->send = send_fn;
+    conn->recv = recv_fn;
+    conn->io_user = user;
+    return OTLS_OK;
+}
+
+otls_status otls_conn_set_hostname(otls_conn *conn, const char *name)
+{
+    if (conn == NULL || name == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    otls_status st = check_unstarted(conn);
+    if (st < 0)
+        return st;
+    size_t len = strlen(name);
+    if (len == 0 || len > 253 || (name[0] == '.' && len == 1))
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT,
+                             "hostname must be 1 to 253 characters");
+    char *copy = oti_strdup(name);
+    if (copy == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
+    oti_free(conn->hostname);
+    conn->hostname = copy;
+    return OTLS_OK;
+}
+
+/* The server's receive path: the core watches the ClientHello go by to learn
+ * the client's suites, which not every backend can report. */
+static long tapped_recv(void *user, void *buf, size_t len)
+{
+    otls_conn *conn = user;
+    long n = conn->recv(conn->io_user, buf, len);
+    if (n > 0 && !conn->tap.finished && oti_hello_tap_feed(&conn->tap, buf, (size_t)n) != 0)
+        conn->tap.finished = 1; /* out of memory: shared ciphers stay unknown */
+    return n;
+}
+
+static otls_status start(otls_conn *conn)
+{
+    const struct otls_ctx_config *cfg = &conn->ctx->cfg;
+    if (conn->send == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_STATE,
+                             "no transport: call otls_conn_set_fd or otls_conn_set_io first");
+    if (cfg->role == OTLS_CLIENT && cfg->check_hostname && cfg->verify != OTLS_VERIFY_NONE &&
+        conn->hostname == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_STATE,
+                             "hostname checking is on but no hostname was set "
+                             "(otls_conn_set_hostname)");
+    struct otls_conn_params p = {
+        .send = conn->send,
+        .recv = conn->recv,
+        .io_user = conn->io_user,
+        .hostname = cfg->role == OTLS_CLIENT ? conn->hostname : NULL,
+        .hostname_is_ip = conn->hostname && oti_is_ip_literal(conn->hostname),
+    };
+    if (cfg->role == OTLS_SERVER) {
+        p.recv = tapped_recv;
+        p.io_user = conn;
+    }
+    otls_error e = {0};
+    conn->started = true;
+    otls_status st = conn->ctx->prov->conn_init(conn->state, conn->ctx->state, &p, &e);
+    if (st < 0)
+        return oti_conn_fail(conn, st, "%s: %s", conn->ctx->prov->name, e.message);
+    return OTLS_OK;
+}
+
+/* Records a backend failure; a failed handshake makes the connection
+ * unusable, as in every TLS stack. */
+static otls_status backend_result(otls_conn *conn, otls_status st, const otls_error *e)
+{
+    if (st < 0)
+        oti_conn_fail(conn, st, "%s: %s", conn->ctx->prov->name, e->message);
+    return st;
+}
+
+otls_status otls_handshake(otls_conn *conn)
+{
+    if (conn == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    if (conn->done)
+        return OTLS_OK;
+    if (conn->fatal)
+        return conn->fatal; /* the message of the failure is kept */
+    otls_status st = conn->started ? OTLS_OK : start(conn);
+    if (st >= 0) {
+        otls_error e = {0};
+        st = backend_result(conn, conn->ctx->prov->handshake(conn->state, &e), &e);
+    }
+    if (st == OTLS_OK) {
+        st = oti_facts_take(conn);
+        conn->done = st == OTLS_OK;
+    }
+    if (st < 0)
+        conn->fatal = st;
+    return st;
+}
+
+otls_status otls_read(otls_conn *conn, void *buf, size_t len, size_t *got)
+{
+    if (got)
+        *got = 0;
+    if (conn == NULL || buf == NULL || got == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    otls_status st = otls_handshake(conn);
+    if (st != OTLS_OK)
+        return st;
+    if (len == 0)
+        return OTLS_OK;
+    otls_error e = {0};
+    return backend_result(conn, conn->ctx->prov->read(conn->state, buf, len, got, &e), &e);
+}
+
+otls_status otls_write(otls_conn *conn, const void *buf, size_t len, size_t *put)
+{
+    if (put)
+        *put = 0;
+    if (conn == NULL || (buf == NULL && len > 0) || put == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    otls_status st = otls_handshake(conn);
+    if (st != OTLS_OK)
+        return st;
+    if (len == 0)
+        return OTLS_OK;
+    otls_error e = {0};
+    return backend_result(conn, conn->ctx->prov->write(conn->state, buf, len, put, &e), &e);
+}
+
+otls_status otls_shutdown(otls_conn *conn)
+{
+    if (conn == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    if (!conn->done)
+        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE,
+                             "shutdown before the handshake completed");
+    otls_error e = {0};
+    return backend_result(conn, conn->ctx->prov->shutdown(conn->state, &e), &e);
+}

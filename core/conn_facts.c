@@ -1,0 +1,106 @@
+/* The snapshot taken when a handshake completes: every introspection call
+ * afterwards is a read of these facts (libtls's model). */
+#include <string.h>
+
+#include "cipher_suites.h"
+#include "internal.h"
+
+static void fill_cipher(otls_cipher_info *info, const struct oti_suite *s)
+{
+    info->name = s->name;
+    info->protocol = s->protocol;
+    info->secret_bits = s->secret_bits;
+    info->iana_id = s->id;
+    info->iana_name = s->iana_name;
+}
+
+/* Python's shared_ciphers(): the server's enabled suites, in its order, that
+ * the client offered. The client's list comes from the ClientHello the core
+ * watched, so every backend answers alike. */
+static otls_status take_shared(otls_conn *conn)
+{
+    struct oti_facts *f = &conn->facts;
+    const struct otls_provider *prov = conn->ctx->prov;
+    uint16_t enabled[512];
+    size_t n = 0;
+
+    if (!conn->tap.suites || prov->enabled_suites == NULL)
+        return OTLS_OK; /* shared_known stays false: reported on request */
+    if (prov->enabled_suites(conn->state, enabled, sizeof enabled / sizeof enabled[0], &n) < 0)
+        return OTLS_OK;
+    f->shared = oti_calloc(n ? n : 1, sizeof *f->shared);
+    if (f->shared == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const struct oti_suite *s = oti_suite_by_id(enabled[i]);
+        if (s == NULL)
+            continue;
+        for (size_t j = 0; j < conn->tap.suite_count; j++) {
+            if (conn->tap.suites[j] == enabled[i]) {
+                fill_cipher(&f->shared[f->shared_count++], s);
+                break;
+            }
+        }
+    }
+    f->shared_known = true;
+    return OTLS_OK;
+}
+
+static otls_status take_chains(otls_conn *conn)
+{
+    struct oti_facts *f = &conn->facts;
+    const struct otls_provider *prov = conn->ctx->prov;
+    otls_status st = prov->peer_chain(conn->state, &f->peer_chain.sink);
+    if (st >= 0 && f->session.peer_verified && prov->verified_chain)
+        st = prov->verified_chain(conn->state, &f->verified_chain.sink);
+    else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)
+        /* Nothing was verified: the chain as sent is all there is, on every
+         * backend alike (some stacks do not even build a chain then). */
+        st = oti_der_list_append(&f->verified_chain, &f->peer_chain) ? OTLS_ERR_NO_MEMORY
+                                                                      : OTLS_OK;
+    if (st < 0)
+        return oti_conn_fail(conn, st, "%s: could not read the certificate chains",
+                             prov->name);
+    return OTLS_OK;
+}
+
+otls_status oti_facts_take(otls_conn *conn)
+{
+    struct oti_facts *f = &conn->facts;
+    const struct otls_provider *prov = conn->ctx->prov;
+
+    otls_status st = prov->session(conn->state, &f->session);
+    if (st < 0)
+        return oti_conn_fail(conn, st, "%s: could not read the session", prov->name);
+    f->session.alpn[sizeof f->session.alpn - 1] = '\0';
+    f->session.server_name[sizeof f->session.server_name - 1] = '\0';
+
+    const struct oti_suite *suite = oti_suite_by_id(f->session.suite);
+    if (suite) {
+        fill_cipher(&f->cipher, suite);
+        f->cipher_known = true;
+    }
+    if (prov->finished) {
+        if (prov->finished(conn->state, 1, f->own_finished, sizeof f->own_finished,
+                           &f->own_finished_len) < 0)
+            f->own_finished_len = 0;
+        if (prov->finished(conn->state, 0, f->peer_finished, sizeof f->peer_finished,
+                           &f->peer_finished_len) < 0)
+            f->peer_finished_len = 0;
+    }
+    st = take_chains(conn);
+    if (st >= 0 && conn->ctx->cfg.role == OTLS_SERVER)
+        st = take_shared(conn);
+    oti_hello_tap_free(&conn->tap);
+    conn->tap.finished = 1; /* application data is none of its business */
+    return st;
+}
+
+void oti_facts_free(struct oti_facts *f)
+{
+    oti_der_list_clear(&f->peer_chain);
+    oti_der_list_clear(&f->verified_chain);
+    oti_free(f->shared);
+    f->shared = NULL;
+    f->shared_count = 0;
+}

@@ -1,0 +1,56 @@
+#include <string.h>
+
+#include "internal.h"
+
+static int sink_add(struct otls_der_sink *sink, const uint8_t *der, size_t len)
+{
+    /* The sink is the list's first member, so the cast is exact. */
+    return oti_der_list_add((struct oti_der_list *)sink, der, len);
+}
+
+void oti_der_list_init(struct oti_der_list *list)
+{
+    memset(list, 0, sizeof *list);
+    list->sink.add = sink_add;
+}
+
+int oti_der_list_add(struct oti_der_list *list, const uint8_t *der, size_t len)
+{
+    if (der == NULL || len == 0)
+        return -1;
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 4;
+        otls_der *items = oti_calloc(cap, sizeof *items);
+        if (items == NULL)
+            return -1;
+        if (list->count)
+            memcpy(items, list->items, list->count * sizeof *items);
+        oti_free(list->items);
+        list->items = items;
+        list->cap = cap;
+    }
+    uint8_t *copy = oti_malloc(len);
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, der, len);
+    list->items[list->count].data = copy;
+    list->items[list->count].len = len;
+    list->count++;
+    return 0;
+}
+
+int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src)
+{
+    for (size_t i = 0; i < src->count; i++)
+        if (oti_der_list_add(dst, src->items[i].data, src->items[i].len) != 0)
+            return -1;
+    return 0;
+}
+
+void oti_der_list_clear(struct oti_der_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        oti_free((void *)list->items[i].data);
+    oti_free(list->items);
+    oti_der_list_init(list);
+}

@@ -1,0 +1,26 @@
+/* A growable list of owned DER blobs, filled by a backend through the
+ * otls_der_sink interface. */
+#ifndef OTLS_CORE_DER_LIST_H
+#define OTLS_CORE_DER_LIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omnitls/omnitls.h"
+#include "omnitls/provider.h"
+
+struct oti_der_list {
+    struct otls_der_sink sink; /* first member: the backend sees only this */
+    otls_der *items;
+    size_t count;
+    size_t cap;
+};
+
+void oti_der_list_init(struct oti_der_list *list);
+/* Copies der into the list: 0, or -1 when out of memory. */
+int oti_der_list_add(struct oti_der_list *list, const uint8_t *der, size_t len);
+/* Copies every entry of src to the end of dst: 0 or -1. */
+int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src);
+void oti_der_list_clear(struct oti_der_list *list);
+
+#endif

@@ -1,0 +1,91 @@
+/* Core internals shared by the files of core/. Nothing here is public: the
+ * library is built with hidden visibility and every name starts with oti_. */
+#ifndef OTLS_CORE_INTERNAL_H
+#define OTLS_CORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omnitls/omnitls.h"
+#include "omnitls/provider.h"
+
+#include "clienthello.h"
+#include "der_list.h"
+
+/* alloc.c: every allocation of the core goes through these. */
+void *oti_malloc(size_t size);
+void *oti_calloc(size_t count, size_t size);
+void oti_free(void *ptr);
+char *oti_strdup(const char *s);
+void oti_objects_add(int delta); /* live-object count, for otls_set_allocator */
+
+/* status.c: error recording. */
+otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+#define oti_ctx_fail(ctx, code, ...) oti_set_error((ctx)->error, sizeof (ctx)->error, code, __VA_ARGS__)
+#define oti_conn_fail(conn, code, ...)                                                             \
+    oti_set_error((conn)->error, sizeof (conn)->error, code, __VA_ARGS__)
+
+/* registry.c */
+const struct otls_provider *oti_provider_find(const char *name);
+
+struct otls_ctx {
+    const struct otls_provider *prov;
+    void *state;                 /* prov->ctx_size bytes */
+    struct otls_ctx_config cfg;  /* points into the owned arrays below */
+    uint16_t *suites;            /* owned copy of cfg.suites */
+    uint8_t *alpn_wire;          /* owned copy of cfg.alpn_wire */
+    uint32_t flags;              /* OTLS_FLAG_* */
+    struct oti_der_list own_chain; /* this side's certificates, leaf first */
+    char error[256];
+};
+
+/* Everything introspection answers, taken once when the handshake ends. */
+struct oti_facts {
+    struct otls_session_facts session;
+    struct oti_der_list peer_chain;
+    struct oti_der_list verified_chain;
+    otls_cipher_info cipher;
+    bool cipher_known;
+    otls_cipher_info *shared; /* server only */
+    size_t shared_count;
+    bool shared_known;        /* the ClientHello was parsed */
+    uint8_t own_finished[64], peer_finished[64];
+    size_t own_finished_len, peer_finished_len;
+};
+
+struct otls_conn {
+    otls_ctx *ctx;
+    void *state;          /* prov->conn_size bytes */
+    bool started;         /* prov->conn_init ran */
+    bool done;            /* handshake complete, facts taken */
+    otls_status fatal;    /* a failed handshake leaves the connection unusable */
+    otls_send_fn send;
+    otls_recv_fn recv;
+    void *io_user;
+    int fd;               /* for the fd transport */
+    char *hostname;
+    struct oti_hello_tap tap; /* server: watches the ClientHello go by */
+    struct oti_facts facts;
+    char error[256];
+};
+
+/* conn_facts.c */
+otls_status oti_facts_take(otls_conn *conn);
+void oti_facts_free(struct oti_facts *facts);
+
+/* transport_fd.c: the only file that includes socket headers. */
+long oti_fd_send(void *user, const void *buf, size_t len);
+long oti_fd_recv(void *user, void *buf, size_t len);
+
+/* hostname.c */
+bool oti_is_ip_literal(const char *name);
+
+/* Protocol version text as Python prints it, or NULL. */
+const char *oti_version_name(uint16_t version);
+
+#endif

@@ -1,0 +1,146 @@
+/* Introspection: reads of the facts taken at the end of the handshake. */
+#include <string.h>
+
+#include "internal.h"
+
+/* Every call starts here: Python raises ValueError before the handshake. */
+static otls_status ready(otls_conn *conn)
+{
+    if (conn == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    if (!conn->done)
+        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE,
+                             "the handshake has not completed");
+    return OTLS_OK;
+}
+
+#define READY_OR_RETURN(conn, ...)                                                                 \
+    do {                                                                                           \
+        if (conn == NULL || __VA_ARGS__)                                                           \
+            return OTLS_ERR_INVALID_ARGUMENT;                                                      \
+        otls_status ready_st_ = ready(conn);                                                       \
+        if (ready_st_ != OTLS_OK)                                                                  \
+            return ready_st_;                                                                      \
+    } while (0)
+
+otls_status otls_peer_cert_der(otls_conn *conn, const uint8_t **der, size_t *len)
+{
+    if (der)
+        *der = NULL;
+    if (len)
+        *len = 0;
+    READY_OR_RETURN(conn, der == NULL || len == NULL);
+    if (conn->facts.peer_chain.count == 0)
+        return OTLS_NONE;
+    *der = conn->facts.peer_chain.items[0].data;
+    *len = conn->facts.peer_chain.items[0].len;
+    return OTLS_OK;
+}
+
+static otls_status give_chain(otls_conn *conn, const struct oti_der_list *list,
+                              const otls_der **certs, size_t *count)
+{
+    if (certs)
+        *certs = NULL;
+    if (count)
+        *count = 0;
+    READY_OR_RETURN(conn, certs == NULL || count == NULL);
+    if (list->count == 0)
+        return OTLS_NONE;
+    *certs = list->items;
+    *count = list->count;
+    return OTLS_OK;
+}
+
+otls_status otls_unverified_chain(otls_conn *conn, const otls_der **certs, size_t *count)
+{
+    return give_chain(conn, conn ? &conn->facts.peer_chain : NULL, certs, count);
+}
+
+otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs, size_t *count)
+{
+    if (conn && conn->done && !(conn->ctx->prov->features & OTLS_FEAT_VERIFIED_CHAIN)) {
+        if (certs)
+            *certs = NULL;
+        if (count)
+            *count = 0;
+        return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
+                             "backend %s cannot report the verified chain",
+                             conn->ctx->prov->name);
+    }
+    return give_chain(conn, conn ? &conn->facts.verified_chain : NULL, certs, count);
+}
+
+otls_status otls_cipher(otls_conn *conn, otls_cipher_info *info)
+{
+    READY_OR_RETURN(conn, info == NULL);
+    if (!conn->facts.cipher_known) {
+        memset(info, 0, sizeof *info);
+        info->iana_id = conn->facts.session.suite;
+        return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
+                             "cipher suite 0x%04X is not in omnitls's suite table",
+                             (unsigned)conn->facts.session.suite);
+    }
+    *info = conn->facts.cipher;
+    return OTLS_OK;
+}
+
+otls_status otls_protocol(otls_conn *conn, const char **version)
+{
+    if (version)
+        *version = NULL;
+    READY_OR_RETURN(conn, version == NULL);
+    *version = oti_version_name(conn->facts.session.version);
+    if (*version == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_INTERNAL, "unknown protocol version 0x%04x",
+                             (unsigned)conn->facts.session.version);
+    return OTLS_OK;
+}
+
+otls_status otls_shared_ciphers(otls_conn *conn, const otls_cipher_info **list, size_t *count)
+{
+    if (list)
+        *list = NULL;
+    if (count)
+        *count = 0;
+    READY_OR_RETURN(conn, list == NULL || count == NULL);
+    if (conn->ctx->cfg.role == OTLS_CLIENT)
+        return OTLS_NONE;
+    if (!conn->facts.shared_known)
+        return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
+                             "the client's cipher suites could not be read from its hello");
+    *list = conn->facts.shared;
+    *count = conn->facts.shared_count;
+    return OTLS_OK;
+}
+
+otls_status otls_compression(otls_conn *conn, const char **name)
+{
+    if (name)
+        *name = NULL;
+    READY_OR_RETURN(conn, name == NULL);
+    /* TLS compression (CRIME) is compiled out or refused by every stack
+     * omnitls supports; TLS 1.3 removed it. */
+    return OTLS_NONE;
+}
+
+static otls_status give_string(otls_conn *conn, const char *value, const char **out)
+{
+    if (out)
+        *out = NULL;
+    READY_OR_RETURN(conn, out == NULL);
+    if (value[0] == '\0')
+        return OTLS_NONE;
+    *out = value;
+    return OTLS_OK;
+}
+
+otls_status otls_alpn_selected(otls_conn *conn, const char **protocol)
+{
+    return give_string(conn, conn ? conn->facts.session.alpn : "", protocol);
+}
+
+otls_status otls_server_name(otls_conn *conn, const char **name)
+{
+    return give_string(conn, conn ? conn->facts.session.server_name : "", name);
+}

@@ -1,0 +1,147 @@
+/* The core's ClientHello reader: it sees raw bytes from the network, so it
+ * must take every split and reject every malformation without reading past
+ * its input. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clienthello.h"
+
+/* Builds a ClientHello with the given suites, split into records of at most
+ * frag bytes of handshake data. Returns the length written to out. */
+static size_t build_hello(uint8_t *out, const uint16_t *suites, size_t n, size_t frag)
+{
+    uint8_t body[512];
+    size_t b = 0;
+    body[b++] = 0x03;
+    body[b++] = 0x03;
+    memset(body + b, 0xab, 32); /* random */
+    b += 32;
+    body[b++] = 32; /* session id */
+    memset(body + b, 0x11, 32);
+    b += 32;
+    body[b++] = (uint8_t)(n * 2 >> 8);
+    body[b++] = (uint8_t)(n * 2);
+    for (size_t i = 0; i < n; i++) {
+        body[b++] = (uint8_t)(suites[i] >> 8);
+        body[b++] = (uint8_t)suites[i];
+    }
+    body[b++] = 1; /* compression methods: null */
+    body[b++] = 0;
+    body[b++] = 0; /* no extensions */
+    body[b++] = 0;
+
+    uint8_t msg[600];
+    size_t m = 0;
+    msg[m++] = 1; /* client_hello */
+    msg[m++] = 0;
+    msg[m++] = (uint8_t)(b >> 8);
+    msg[m++] = (uint8_t)b;
+    memcpy(msg + m, body, b);
+    m += b;
+
+    size_t o = 0;
+    for (size_t off = 0; off < m; off += frag) {
+        size_t chunk = m - off < frag ? m - off : frag;
+        out[o++] = 22;
+        out[o++] = 3;
+        out[o++] = 1;
+        out[o++] = (uint8_t)(chunk >> 8);
+        out[o++] = (uint8_t)chunk;
+        memcpy(out + o, msg + off, chunk);
+        o += chunk;
+    }
+    return o;
+}
+
+static const uint16_t some_suites[] = {0x1301, 0x1302, 0xC02B, 0xC02F, 0x009E, 0x00FF};
+#define N_SUITES (sizeof some_suites / sizeof some_suites[0])
+
+Test(clienthello, whole_and_fragmented)
+{
+    uint8_t wire[2048];
+    for (size_t frag = 1; frag <= 200; frag += 7) {
+        size_t len = build_hello(wire, some_suites, N_SUITES, frag);
+        uint16_t got[16];
+        size_t count = 0;
+        cr_assert_eq(oti_hello_parse(wire, len, got, 16, &count), OTI_HELLO_DONE, "frag %zu",
+                     frag);
+        cr_assert_eq(count, N_SUITES);
+        cr_assert_arr_eq(got, some_suites, sizeof some_suites);
+    }
+}
+
+Test(clienthello, every_prefix_needs_more)
+{
+    uint8_t wire[2048];
+    size_t len = build_hello(wire, some_suites, N_SUITES, 50);
+    /* The list ends well before the hello does; any prefix that cuts it
+     * must ask for more, never misread. */
+    for (size_t cut = 0; cut < 5 + 4 + 2 + 32 + 1 + 32 + 2 + 2 * N_SUITES; cut++) {
+        uint8_t *copy = malloc(cut ? cut : 1); /* exact size: ASan sees overreads */
+        memcpy(copy, wire, cut);
+        uint16_t got[16];
+        size_t count;
+        enum oti_hello_result r = oti_hello_parse(copy, cut, got, 16, &count);
+        free(copy);
+        cr_assert_eq(r, OTI_HELLO_NEED_MORE, "cut at %zu", cut);
+    }
+}
+
+Test(clienthello, capacity_is_respected)
+{
+    uint8_t wire[2048];
+    size_t len = build_hello(wire, some_suites, N_SUITES, 1000);
+    uint16_t got[3] = {0};
+    size_t count;
+    cr_assert_eq(oti_hello_parse(wire, len, got, 2, &count), OTI_HELLO_DONE);
+    cr_assert_eq(count, N_SUITES);
+    cr_assert_eq(got[2], 0);
+}
+
+static enum oti_hello_result parse_mutated(size_t index, uint8_t value)
+{
+    uint8_t wire[2048];
+    size_t len = build_hello(wire, some_suites, N_SUITES, 1000);
+    wire[index] = value;
+    uint16_t got[16];
+    size_t count;
+    return oti_hello_parse(wire, len, got, 16, &count);
+}
+
+Test(clienthello, malformed)
+{
+    cr_assert_eq(parse_mutated(0, 23), OTI_HELLO_MALFORMED);   /* application data */
+    cr_assert_eq(parse_mutated(1, 2), OTI_HELLO_MALFORMED);    /* record version */
+    cr_assert_eq(parse_mutated(5, 2), OTI_HELLO_MALFORMED);    /* server_hello */
+    cr_assert_eq(parse_mutated(9, 2), OTI_HELLO_MALFORMED);    /* legacy_version */
+    cr_assert_eq(parse_mutated(43, 33), OTI_HELLO_MALFORMED);  /* session id too long */
+    cr_assert_eq(parse_mutated(77, 0x0d), OTI_HELLO_MALFORMED); /* odd suite length */
+    cr_assert_eq(parse_mutated(76, 0xff), OTI_HELLO_MALFORMED); /* list beyond body */
+    /* A record with a zero length or over the limit. */
+    cr_assert_eq(parse_mutated(3, 0x50), OTI_HELLO_MALFORMED);
+    uint8_t zero[] = {22, 3, 1, 0, 0, 1, 0};
+    size_t count;
+    uint16_t got[1];
+    cr_assert_eq(oti_hello_parse(zero, sizeof zero, got, 1, &count), OTI_HELLO_MALFORMED);
+}
+
+Test(clienthello, random_bytes_never_crash)
+{
+    srand(1234);
+    uint8_t *buf = malloc(300);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)(rand() % 300);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (uint8_t)rand();
+        if (len > 0 && round % 2)
+            buf[0] = 22; /* get past the first check half the time */
+        if (len > 1 && round % 2)
+            buf[1] = 3;
+        uint16_t got[8];
+        size_t count;
+        enum oti_hello_result r = oti_hello_parse(buf, len, got, 8, &count);
+        cr_assert(r == OTI_HELLO_DONE || r == OTI_HELLO_NEED_MORE || r == OTI_HELLO_MALFORMED);
+    }
+    free(buf);
+}
