@@ -105,9 +105,16 @@ otls_status otls_conn_set_hostname(otls_conn *conn, const char *name)
     return OTLS_OK;
 }
 
-/* The server's receive path: the core watches the ClientHello go by to learn
- * the client's suites, which not every backend can report. */
-static long tapped_recv(void *user, void *buf, size_t len)
+/* The backend's transport: the user's callbacks, relayed so that a server
+ * can watch the ClientHello go by and learn the client's suites, which not
+ * every backend can report. */
+static long relay_send(void *user, const void *buf, size_t len)
+{
+    otls_conn *conn = user;
+    return conn->send(conn->io_user, buf, len);
+}
+
+static long relay_recv(void *user, void *buf, size_t len)
 {
     otls_conn *conn = user;
     long n = conn->recv(conn->io_user, buf, len);
@@ -128,16 +135,13 @@ static otls_status start(otls_conn *conn)
                              "hostname checking is on but no hostname was set "
                              "(otls_conn_set_hostname)");
     struct otls_conn_params p = {
-        .send = conn->send,
-        .recv = conn->recv,
-        .io_user = conn->io_user,
+        .send = relay_send,
+        .recv = relay_recv,
+        .io_user = conn,
         .hostname = cfg->role == OTLS_CLIENT ? conn->hostname : NULL,
         .hostname_is_ip = conn->hostname && oti_is_ip_literal(conn->hostname),
     };
-    if (cfg->role == OTLS_SERVER) {
-        p.recv = tapped_recv;
-        p.io_user = conn;
-    }
+    conn->tap.finished = cfg->role != OTLS_SERVER;
     otls_error e = {0};
     conn->started = true;
     otls_status st = conn->ctx->prov->conn_init(conn->state, conn->ctx->state, &p, &e);
