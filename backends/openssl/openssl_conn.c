@@ -1,0 +1,156 @@
+/* Connections: the SSL object, and the handshake, data and shutdown calls. */
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "openssl_backend.h"
+
+/* Client: SNI for names (never for IP literals), and the name check when
+ * the context verifies. Partial wildcards ("w*.example") are refused, as in
+ * Python. */
+static otls_status set_hostname(SSL *ssl, const struct oti_openssl_ctx *ctx,
+                                const struct otls_conn_params *p, otls_error *e)
+{
+    if (p->hostname == NULL)
+        return OTLS_OK;
+    if (!p->hostname_is_ip && !SSL_set_tlsext_host_name(ssl, p->hostname))
+        return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
+                                       "could not set the server name");
+    if (!ctx->check_hostname || ctx->verify == OTLS_VERIFY_NONE)
+        return OTLS_OK;
+    X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    int ok = p->hostname_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, p->hostname)
+                               : SSL_set1_host(ssl, p->hostname);
+    if (!ok)
+        return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
+                                       "could not set the name to verify");
+    return OTLS_OK;
+}
+
+/* Keeps the name for the error message of a failed check. */
+static otls_status keep_hostname(struct oti_openssl_conn *c, const char *hostname, otls_error *e)
+{
+    if (hostname == NULL)
+        return OTLS_OK;
+    c->hostname = OPENSSL_strdup(hostname);
+    return c->hostname ? OTLS_OK : otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
+}
+
+otls_status oti_openssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
+                                  otls_error *e)
+{
+    struct oti_openssl_conn *c = conn;
+    const struct oti_openssl_ctx *x = ctx;
+    if (x->ssl_ctx == NULL)
+        return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
+    if (c->ssl != NULL)
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection already initialised");
+    ERR_clear_error();
+    c->send = p->send;
+    c->recv = p->recv;
+    c->io_user = p->io_user;
+    c->ssl = SSL_new(x->ssl_ctx);
+    if (c->ssl == NULL)
+        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL");
+    BIO *bio = oti_openssl_bio_new(c);
+    if (bio == NULL)
+        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create the transport");
+    SSL_set_bio(c->ssl, bio, bio); /* the SSL owns it now */
+    /* A non-blocking caller may retry a write from another buffer copy. */
+    SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (!oti_openssl_own_chain_use(x, c->ssl))
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL,
+                                       "could not use the certificate chain");
+    otls_status st = OTLS_OK;
+    if (x->role == OTLS_CLIENT) {
+        SSL_set_connect_state(c->ssl);
+        st = set_hostname(c->ssl, x, p, e);
+        if (st == OTLS_OK)
+            st = keep_hostname(c, p->hostname, e);
+    } else {
+        SSL_set_accept_state(c->ssl);
+    }
+    ERR_clear_error();
+    return st;
+}
+
+void oti_openssl_conn_free(void *conn)
+{
+    struct oti_openssl_conn *c = conn;
+    if (c == NULL)
+        return;
+    SSL_free(c->ssl); /* NULL-safe; frees the BIO too */
+    OPENSSL_free(c->hostname);
+    memset(c, 0, sizeof *c);
+}
+
+static otls_status not_ready(otls_error *e)
+{
+    return otls_error_setf(e, OTLS_ERR_STATE, "connection was not initialised");
+}
+
+otls_status oti_openssl_handshake(void *conn, otls_error *e)
+{
+    struct oti_openssl_conn *c = conn;
+    if (c->ssl == NULL)
+        return not_ready(e);
+    ERR_clear_error();
+    int ret = SSL_do_handshake(c->ssl);
+    if (ret == 1) {
+        ERR_clear_error();
+        return OTLS_OK;
+    }
+    return oti_openssl_io_error(c, ret, OTI_OPENSSL_HANDSHAKE, e);
+}
+
+otls_status oti_openssl_read(void *conn, void *buf, size_t len, size_t *got, otls_error *e)
+{
+    struct oti_openssl_conn *c = conn;
+    *got = 0;
+    if (c->ssl == NULL)
+        return not_ready(e);
+    ERR_clear_error();
+    int ret = SSL_read_ex(c->ssl, buf, len, got);
+    if (ret == 1) {
+        ERR_clear_error();
+        return OTLS_OK;
+    }
+    *got = 0;
+    return oti_openssl_io_error(c, ret, OTI_OPENSSL_READ, e);
+}
+
+otls_status oti_openssl_write(void *conn, const void *buf, size_t len, size_t *put,
+                              otls_error *e)
+{
+    struct oti_openssl_conn *c = conn;
+    *put = 0;
+    if (c->ssl == NULL)
+        return not_ready(e);
+    ERR_clear_error();
+    int ret = SSL_write_ex(c->ssl, buf, len, put);
+    if (ret == 1) {
+        ERR_clear_error();
+        return OTLS_OK;
+    }
+    *put = 0;
+    return oti_openssl_io_error(c, ret, OTI_OPENSSL_WRITE, e);
+}
+
+otls_status oti_openssl_shutdown(void *conn, otls_error *e)
+{
+    struct oti_openssl_conn *c = conn;
+    if (c->ssl == NULL)
+        return not_ready(e);
+    ERR_clear_error();
+    /* 0: close_notify sent; 1: also received. Either is done for us: the
+     * caller does not wait for the peer's close_notify. */
+    int ret = SSL_shutdown(c->ssl);
+    if (ret >= 0) {
+        ERR_clear_error();
+        return OTLS_OK;
+    }
+    otls_status st = oti_openssl_io_error(c, ret, OTI_OPENSSL_SHUTDOWN, e);
+    return st == OTLS_CLOSED ? OTLS_OK : st;
+}

@@ -1,0 +1,167 @@
+/* Contexts: creating the SSL_CTX and applying the core's configuration. */
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "openssl_backend.h"
+
+/* Lets a server resume sessions that carried a client certificate: OpenSSL
+ * refuses those without a session id context. */
+static const unsigned char session_id_context[] = "omnitls";
+
+/* Accepting the SNI name (rather than having no callback) makes OpenSSL
+ * keep it in the session, so a resumed TLS 1.2 server still reports it. */
+static int accept_servername(SSL *ssl, int *alert, void *arg)
+{
+    (void)ssl;
+    (void)alert;
+    (void)arg;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+otls_status oti_openssl_ctx_init(void *ctx, otls_role role, otls_error *e)
+{
+    struct oti_openssl_ctx *c = ctx;
+    c->role = role;
+    ERR_clear_error();
+    c->ssl_ctx = SSL_CTX_new(TLS_method());
+    if (c->ssl_ctx == NULL)
+        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL_CTX");
+    /* The trust store starts empty: no system default paths. */
+    if (!SSL_CTX_set_min_proto_version(c->ssl_ctx, TLS1_2_VERSION) ||
+        !SSL_CTX_set_max_proto_version(c->ssl_ctx, TLS1_3_VERSION))
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL, "could not set the TLS versions");
+    if (role == OTLS_SERVER &&
+        !SSL_CTX_set_session_id_context(c->ssl_ctx, session_id_context,
+                                        (unsigned int)(sizeof session_id_context - 1)))
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL,
+                                       "could not set the session id context");
+    if (role == OTLS_SERVER)
+        SSL_CTX_set_tlsext_servername_callback(c->ssl_ctx, accept_servername);
+    c->default_server_pref =
+        (SSL_CTX_get_options(c->ssl_ctx) & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+    otls_status st = oti_openssl_suites_save_defaults(c, e);
+    ERR_clear_error();
+    return st;
+}
+
+void oti_openssl_ctx_free(void *ctx)
+{
+    struct oti_openssl_ctx *c = ctx;
+    if (c == NULL)
+        return;
+    oti_openssl_own_chain_clear(c);
+    SSL_CTX_free(c->ssl_ctx); /* NULL-safe */
+    OPENSSL_free(c->alpn);
+    OPENSSL_free(c->default_ciphers);
+    OPENSSL_free(c->default_suites13);
+    memset(c, 0, sizeof *c);
+}
+
+static int verify_mode(otls_role role, otls_verify verify)
+{
+    switch (verify) {
+    case OTLS_VERIFY_NONE:
+        return SSL_VERIFY_NONE;
+    case OTLS_VERIFY_OPTIONAL:
+        /* A client treats OPTIONAL as REQUIRED; a server asks for a client
+         * certificate and verifies one when it comes. */
+        return SSL_VERIFY_PEER;
+    case OTLS_VERIFY_REQUIRED:
+    default:
+        return SSL_VERIFY_PEER | (role == OTLS_SERVER ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0);
+    }
+}
+
+static int proto_version(uint16_t v, int fallback)
+{
+    return v == 0x0303 ? TLS1_2_VERSION : v == 0x0304 ? TLS1_3_VERSION : fallback;
+}
+
+/* OpenSSL refuses to start a handshake (either role) when its highest
+ * version has no suite enabled, so a list of TLS 1.2 suites alone also caps
+ * the version at 1.2, as the list asks. */
+static otls_status apply_versions(struct oti_openssl_ctx *c, const struct otls_ctx_config *cfg,
+                                  int has_tls13, otls_error *e)
+{
+    int min = proto_version(cfg->min_version, TLS1_2_VERSION);
+    int max = proto_version(cfg->max_version, TLS1_3_VERSION);
+    if (!has_tls13 && min <= TLS1_2_VERSION)
+        max = TLS1_2_VERSION;
+    if (!SSL_CTX_set_min_proto_version(c->ssl_ctx, min) ||
+        !SSL_CTX_set_max_proto_version(c->ssl_ctx, max))
+        return oti_openssl_queue_error(e, OTLS_ERR_UNSUPPORTED, "could not set the TLS versions");
+    return OTLS_OK;
+}
+
+/* Server ALPN: the first protocol of the server's list that the client
+ * offered (server preference); no overlap means no ALPN at all. */
+static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                       const unsigned char *in, unsigned int inlen, void *arg)
+{
+    const struct oti_openssl_ctx *c = arg;
+    unsigned char *sel = NULL;
+    unsigned char sel_len = 0;
+    (void)ssl;
+    /* Empty lists would make SSL_select_next_proto read out of bounds on
+     * older 3.0 releases (CVE-2024-5535). */
+    if (c->alpn == NULL || c->alpn_len == 0 || in == NULL || inlen == 0)
+        return SSL_TLSEXT_ERR_NOACK;
+    if (SSL_select_next_proto(&sel, &sel_len, c->alpn, (unsigned int)c->alpn_len, in, inlen) !=
+        OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_NOACK;
+    *out = sel;
+    *outlen = sel_len;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static otls_status apply_alpn(struct oti_openssl_ctx *c, const struct otls_ctx_config *cfg,
+                              otls_error *e)
+{
+    unsigned char *copy = NULL;
+    size_t len = cfg->alpn_wire ? cfg->alpn_wire_len : 0;
+    if (len > 0) {
+        if (len > 0xffff)
+            return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "ALPN list too long");
+        copy = OPENSSL_memdup(cfg->alpn_wire, len);
+        if (copy == NULL)
+            return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
+    }
+    if (c->role == OTLS_CLIENT) {
+        /* Returns 0 on success (sic); NULL/0 turns ALPN off. */
+        if (SSL_CTX_set_alpn_protos(c->ssl_ctx, copy, (unsigned int)len) != 0) {
+            OPENSSL_free(copy);
+            return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
+                                           "invalid ALPN protocol list");
+        }
+        SSL_CTX_set_alpn_select_cb(c->ssl_ctx, NULL, NULL);
+    } else {
+        SSL_CTX_set_alpn_select_cb(c->ssl_ctx, copy ? alpn_select : NULL, copy ? c : NULL);
+    }
+    OPENSSL_free(c->alpn);
+    c->alpn = copy;
+    c->alpn_len = len;
+    return OTLS_OK;
+}
+
+otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg,
+                                      otls_error *e)
+{
+    struct oti_openssl_ctx *c = ctx;
+    if (c->ssl_ctx == NULL)
+        return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
+    ERR_clear_error();
+    SSL_CTX_set_verify(c->ssl_ctx, verify_mode(c->role, cfg->verify), NULL);
+    int has_tls13 = 1;
+    otls_status st = oti_openssl_suites_apply(c, cfg, &has_tls13, e);
+    if (st >= 0)
+        st = apply_versions(c, cfg, has_tls13, e);
+    if (st >= 0)
+        st = apply_alpn(c, cfg, e);
+    if (st >= 0) {
+        c->verify = cfg->verify;
+        c->check_hostname = cfg->check_hostname;
+    }
+    ERR_clear_error();
+    return st;
+}
