@@ -50,8 +50,7 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
     if (prov->export_keying_material == NULL || !(prov->features & OTLS_FEAT_EXPORTER))
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s has no TLS exporter",
                              prov->name);
-    if (conn->facts.session.version == OTLS_TLS1_2 &&
-        !conn->facts.session.extended_master_secret)
+    if (conn->facts.session.version == OTLS_TLS1_2 && !conn->facts.session.extended_master_secret)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "tls-exporter needs the extended master secret on TLS 1.2 "
                              "(RFC 9266 section 2), which this session did not negotiate");
@@ -67,9 +66,8 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
 static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *len)
 {
     const struct otls_provider *prov = conn->ctx->prov;
-    const struct oti_der_list *certs = conn->ctx->cfg.role == OTLS_CLIENT
-                                           ? &conn->facts.peer_chain
-                                           : &conn->ctx->own_chain;
+    const struct oti_der_list *certs =
+        conn->ctx->cfg.role == OTLS_CLIENT ? &conn->facts.peer_chain : &conn->ctx->own_chain;
     if (certs->count == 0)
         return oti_conn_fail(conn, OTLS_ERR_STATE, "there is no server certificate");
     if (prov->digest == NULL)
@@ -89,11 +87,13 @@ static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *l
 
 otls_status otls_channel_binding(otls_conn *conn, const char *type, uint8_t *buf, size_t *len)
 {
-    if (conn == NULL || type == NULL || buf == NULL || len == NULL)
+    if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (type == NULL || buf == NULL || len == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT,
+                             "invalid argument: type == NULL || buf == NULL || len == NULL");
     if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE,
-                             "the handshake has not completed");
+        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
     if (strcmp(type, "tls-unique") == 0)
         return tls_unique(conn, buf, len);
     if (strcmp(type, "tls-exporter") == 0)

@@ -13,8 +13,8 @@
 struct reader {
     const uint8_t *data;
     size_t len;
-    size_t pos;       /* next byte in data */
-    size_t rec_left;  /* bytes left in the current record */
+    size_t pos;      /* next byte in data */
+    size_t rec_left; /* bytes left in the current record */
     enum oti_hello_result fail;
 };
 
@@ -66,8 +66,8 @@ static int skip(struct reader *r, size_t n)
     return 1;
 }
 
-enum oti_hello_result oti_hello_parse(const uint8_t *data, size_t len, uint16_t *suites,
-                                      size_t cap, size_t *count)
+enum oti_hello_result oti_hello_parse(const uint8_t *data, size_t len, uint16_t *suites, size_t cap,
+                                      size_t *count)
 {
     struct reader r = {data, len, 0, 0, OTI_HELLO_MALFORMED};
     size_t type, body_len, version, sid_len, cs_len;

@@ -60,8 +60,10 @@ static otls_status check_unstarted(otls_conn *conn)
 
 otls_status otls_conn_set_fd(otls_conn *conn, int fd)
 {
-    if (conn == NULL || fd < 0)
+    if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (fd < 0)
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: fd < 0");
     otls_status st = check_unstarted(conn);
     if (st < 0)
         return st;
@@ -75,8 +77,11 @@ otls_status otls_conn_set_fd(otls_conn *conn, int fd)
 otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn, otls_recv_fn recv_fn,
                              void *user)
 {
-    if (conn == NULL || send_fn == NULL || recv_fn == NULL)
+    if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (send_fn == NULL || recv_fn == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT,
+                             "invalid argument: send_fn == NULL || recv_fn == NULL");
     otls_status st = check_unstarted(conn);
     if (st < 0)
         return st;
@@ -88,8 +93,10 @@ otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn, otls_recv_fn
 
 otls_status otls_conn_set_hostname(otls_conn *conn, const char *name)
 {
-    if (conn == NULL || name == NULL)
+    if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (name == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: name == NULL");
     otls_status st = check_unstarted(conn);
     if (st < 0)
         return st;
@@ -185,8 +192,11 @@ otls_status otls_read(otls_conn *conn, void *buf, size_t len, size_t *got)
 {
     if (got)
         *got = 0;
-    if (conn == NULL || buf == NULL || got == NULL)
+    if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (buf == NULL || got == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT,
+                             "invalid argument: buf == NULL || got == NULL");
     otls_status st = otls_handshake(conn);
     if (st != OTLS_OK)
         return st;
@@ -200,8 +210,11 @@ otls_status otls_write(otls_conn *conn, const void *buf, size_t len, size_t *put
 {
     if (put)
         *put = 0;
-    if (conn == NULL || (buf == NULL && len > 0) || put == NULL)
+    if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if ((buf == NULL && len > 0) || put == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT,
+                             "invalid argument: (buf == NULL && len > 0) || put == NULL");
     otls_status st = otls_handshake(conn);
     if (st != OTLS_OK)
         return st;

@@ -56,11 +56,9 @@ static otls_status take_chains(otls_conn *conn)
     else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)
         /* Nothing was verified: the chain as sent is all there is, on every
          * backend alike (some stacks do not even build a chain then). */
-        st = oti_der_list_append(&f->verified_chain, &f->peer_chain) ? OTLS_ERR_NO_MEMORY
-                                                                      : OTLS_OK;
+        st = oti_der_list_append(&f->verified_chain, &f->peer_chain) ? OTLS_ERR_NO_MEMORY : OTLS_OK;
     if (st < 0)
-        return oti_conn_fail(conn, st, "%s: could not read the certificate chains",
-                             prov->name);
+        return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
     return OTLS_OK;
 }
 

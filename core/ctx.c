@@ -44,8 +44,8 @@ otls_ctx *otls_ctx_new(const char *backend, otls_role role, otls_error *err)
     void *state = ctx ? oti_calloc(1, prov->ctx_size) : NULL;
     if (state == NULL) {
         oti_free(ctx);
-        err->code = oti_set_error(err->message, sizeof err->message, OTLS_ERR_NO_MEMORY,
-                                  "out of memory");
+        err->code =
+            oti_set_error(err->message, sizeof err->message, OTLS_ERR_NO_MEMORY, "out of memory");
         return NULL;
     }
     ctx->prov = prov;
@@ -132,8 +132,7 @@ otls_status otls_ctx_set_versions(otls_ctx *ctx, otls_tls_version min, otls_tls_
                             "omnitls speaks TLS 1.2 and 1.3 only (got 0x%04x..0x%04x)",
                             (unsigned)min, (unsigned)max);
     if (lo > hi)
-        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT,
-                            "minimum version is above the maximum");
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "minimum version is above the maximum");
     if (hi > top || lo > top)
         return oti_ctx_fail(ctx, OTLS_ERR_UNSUPPORTED, "backend %s does not support TLS 1.3",
                             ctx->prov->name);
@@ -208,8 +207,11 @@ otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list)
 
 otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_t count)
 {
-    if (ctx == NULL || (protocols == NULL && count > 0))
+    if (ctx == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if ((protocols == NULL && count > 0))
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT,
+                            "invalid argument: (protocols == NULL && count > 0)");
     size_t total = 0;
     for (size_t i = 0; i < count; i++) {
         size_t len = protocols[i] ? strlen(protocols[i]) : 0;

@@ -31,8 +31,10 @@ static otls_status add_cas(otls_ctx *ctx, const uint8_t *data, size_t len, size_
 
 otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len)
 {
-    if (ctx == NULL || data == NULL)
+    if (ctx == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (data == NULL)
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: data == NULL");
     size_t added = 0;
     otls_status st = add_cas(ctx, data, len, &added);
     if (st >= 0 && added == 0)
@@ -42,8 +44,10 @@ otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len)
 
 otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path)
 {
-    if (ctx == NULL || path == NULL)
+    if (ctx == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (path == NULL)
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: path == NULL");
     uint8_t *data;
     size_t len;
     otls_status st = oti_read_file(path, &data, &len, ctx->error, sizeof ctx->error);
@@ -79,8 +83,10 @@ static otls_status load_dir_file(const char *path, void *arg)
 
 otls_status otls_ctx_load_ca_dir(otls_ctx *ctx, const char *path)
 {
-    if (ctx == NULL || path == NULL)
+    if (ctx == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (path == NULL)
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: path == NULL");
     struct dir_load dl = {ctx, 0};
     otls_status st = oti_for_each_file(path, load_dir_file, &dl, ctx->error, sizeof ctx->error);
     if (st < 0)
@@ -109,8 +115,11 @@ static otls_status find_key(otls_ctx *ctx, const struct oti_pem_block *blocks, s
 otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert, size_t cert_len,
                                          const void *key, size_t key_len)
 {
-    if (ctx == NULL || cert == NULL || (key == NULL && key_len > 0))
+    if (ctx == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (cert == NULL || (key == NULL && key_len > 0))
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT,
+                            "invalid argument: cert == NULL || (key == NULL && key_len > 0)");
     struct oti_pem_block *cb = NULL, *kb = NULL;
     size_t cn = 0, kn = 0;
     struct oti_der_list chain;
@@ -152,8 +161,10 @@ otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert, size_t
 otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *cert_path,
                                           const char *key_path)
 {
-    if (ctx == NULL || cert_path == NULL)
+    if (ctx == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
+    if (cert_path == NULL)
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: cert_path == NULL");
     uint8_t *cert = NULL, *key = NULL;
     size_t cert_len = 0, key_len = 0;
     otls_status st = oti_read_file(cert_path, &cert, &cert_len, ctx->error, sizeof ctx->error);

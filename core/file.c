@@ -13,8 +13,7 @@
  * about 200 KiB. This bound keeps a wrong path (a disk image) harmless. */
 #define MAX_FILE_SIZE (64u << 20)
 
-otls_status oti_read_file(const char *path, uint8_t **data, size_t *len, char *err,
-                          size_t err_len)
+otls_status oti_read_file(const char *path, uint8_t **data, size_t *len, char *err, size_t err_len)
 {
     *data = NULL;
     *len = 0;
@@ -52,8 +51,8 @@ otls_status oti_for_each_file(const char *dir, otls_status (*fn)(const char *pat
 {
     DIR *d = opendir(dir);
     if (d == NULL)
-        return oti_set_error(err, err_len, OTLS_ERR_FILE, "cannot open directory %.200s: %s",
-                             dir, strerror(errno));
+        return oti_set_error(err, err_len, OTLS_ERR_FILE, "cannot open directory %.200s: %s", dir,
+                             strerror(errno));
     otls_status st = OTLS_OK;
     struct dirent *ent;
     char path[4096];

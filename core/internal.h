@@ -26,20 +26,21 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-#define oti_ctx_fail(ctx, code, ...) oti_set_error((ctx)->error, sizeof (ctx)->error, code, __VA_ARGS__)
+#define oti_ctx_fail(ctx, code, ...)                                                               \
+    oti_set_error((ctx)->error, sizeof(ctx)->error, code, __VA_ARGS__)
 #define oti_conn_fail(conn, code, ...)                                                             \
-    oti_set_error((conn)->error, sizeof (conn)->error, code, __VA_ARGS__)
+    oti_set_error((conn)->error, sizeof(conn)->error, code, __VA_ARGS__)
 
 /* registry.c */
 const struct otls_provider *oti_provider_find(const char *name);
 
 struct otls_ctx {
     const struct otls_provider *prov;
-    void *state;                 /* prov->ctx_size bytes */
-    struct otls_ctx_config cfg;  /* points into the owned arrays below */
-    uint16_t *suites;            /* owned copy of cfg.suites */
-    uint8_t *alpn_wire;          /* owned copy of cfg.alpn_wire */
-    uint32_t flags;              /* OTLS_FLAG_* */
+    void *state;                   /* prov->ctx_size bytes */
+    struct otls_ctx_config cfg;    /* points into the owned arrays below */
+    uint16_t *suites;              /* owned copy of cfg.suites */
+    uint8_t *alpn_wire;            /* owned copy of cfg.alpn_wire */
+    uint32_t flags;                /* OTLS_FLAG_* */
     struct oti_der_list own_chain; /* this side's certificates, leaf first */
     char error[256];
 };
@@ -53,21 +54,21 @@ struct oti_facts {
     bool cipher_known;
     otls_cipher_info *shared; /* server only */
     size_t shared_count;
-    bool shared_known;        /* the ClientHello was parsed */
+    bool shared_known; /* the ClientHello was parsed */
     uint8_t own_finished[64], peer_finished[64];
     size_t own_finished_len, peer_finished_len;
 };
 
 struct otls_conn {
     otls_ctx *ctx;
-    void *state;          /* prov->conn_size bytes */
-    bool started;         /* prov->conn_init ran */
-    bool done;            /* handshake complete, facts taken */
-    otls_status fatal;    /* a failed handshake leaves the connection unusable */
+    void *state;       /* prov->conn_size bytes */
+    bool started;      /* prov->conn_init ran */
+    bool done;         /* handshake complete, facts taken */
+    otls_status fatal; /* a failed handshake leaves the connection unusable */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int fd;               /* for the fd transport */
+    int fd; /* for the fd transport */
     char *hostname;
     struct oti_hello_tap tap; /* server: watches the ClientHello go by */
     struct oti_facts facts;

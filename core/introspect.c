@@ -9,15 +9,16 @@ static otls_status ready(otls_conn *conn)
     if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
     if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE,
-                             "the handshake has not completed");
+        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
     return OTLS_OK;
 }
 
 #define READY_OR_RETURN(conn, ...)                                                                 \
     do {                                                                                           \
-        if (conn == NULL || __VA_ARGS__)                                                           \
+        if (conn == NULL)                                                                          \
             return OTLS_ERR_INVALID_ARGUMENT;                                                      \
+        if (__VA_ARGS__)                                                                           \
+            return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT, "an output pointer is NULL");    \
         otls_status ready_st_ = ready(conn);                                                       \
         if (ready_st_ != OTLS_OK)                                                                  \
             return ready_st_;                                                                      \
@@ -65,8 +66,7 @@ otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs, size_t 
         if (count)
             *count = 0;
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
-                             "backend %s cannot report the verified chain",
-                             conn->ctx->prov->name);
+                             "backend %s cannot report the verified chain", conn->ctx->prov->name);
     }
     return give_chain(conn, conn ? &conn->facts.verified_chain : NULL, certs, count);
 }
