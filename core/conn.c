@@ -30,6 +30,7 @@ void otls_conn_free(otls_conn *conn)
     conn->ctx->prov->conn_free(conn->state);
     oti_free(conn->state);
     oti_free(conn->hostname);
+    oti_session_release(conn->session);
     oti_hello_tap_free(&conn->tap);
     oti_facts_free(&conn->facts);
     oti_free(conn);
@@ -147,6 +148,7 @@ static otls_status start(otls_conn *conn)
         .io_user = conn,
         .hostname = cfg->role == OTLS_CLIENT ? conn->hostname : NULL,
         .hostname_is_ip = conn->hostname && oti_is_ip_literal(conn->hostname),
+        .session = oti_session_handle(conn->session),
     };
     conn->tap.finished = cfg->role != OTLS_SERVER;
     otls_error e = {0};

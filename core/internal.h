@@ -70,6 +70,7 @@ struct otls_conn {
     void *io_user;
     int fd; /* for the fd transport */
     char *hostname;
+    otls_session *session; /* client: offered for resumption */
     struct oti_hello_tap tap; /* server: watches the ClientHello go by */
     struct oti_facts facts;
     char error[256];
@@ -78,6 +79,10 @@ struct otls_conn {
 /* conn_facts.c */
 otls_status oti_facts_take(otls_conn *conn);
 void oti_facts_free(struct oti_facts *facts);
+
+/* session.c */
+void *oti_session_handle(const otls_session *session);
+void oti_session_release(otls_session *session);
 
 /* transport_fd.c: the only file that includes socket headers. */
 long oti_fd_send(void *user, const void *buf, size_t len);

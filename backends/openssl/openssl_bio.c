@@ -63,8 +63,8 @@ static CRYPTO_ONCE method_once = CRYPTO_ONCE_STATIC_INIT;
 static void method_create(void)
 {
     int index = BIO_get_new_index();
-    BIO_METHOD *m = BIO_meth_new((index > 0 ? index : 0) | BIO_TYPE_SOURCE_SINK,
-                                 "omnitls transport");
+    BIO_METHOD *m =
+        BIO_meth_new((index > 0 ? index : 0) | BIO_TYPE_SOURCE_SINK, "omnitls transport");
     if (m == NULL)
         return;
     if (!BIO_meth_set_write_ex(m, bio_write) || !BIO_meth_set_read_ex(m, bio_read) ||

@@ -61,11 +61,14 @@ otls_status oti_openssl_conn_init(void *conn, void *ctx, const struct otls_conn_
     /* A non-blocking caller may retry a write from another buffer copy. */
     SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     if (!oti_openssl_own_chain_use(x, c->ssl))
-        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL,
-                                       "could not use the certificate chain");
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL, "could not use the certificate chain");
     otls_status st = OTLS_OK;
     if (x->role == OTLS_CLIENT) {
         SSL_set_connect_state(c->ssl);
+        /* SSL_set_session takes its own reference. */
+        if (p->session && !SSL_set_session(c->ssl, p->session))
+            return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
+                                           "could not offer the session");
         st = set_hostname(c->ssl, x, p, e);
         if (st == OTLS_OK)
             st = keep_hostname(c, p->hostname, e);
@@ -121,8 +124,7 @@ otls_status oti_openssl_read(void *conn, void *buf, size_t len, size_t *got, otl
     return oti_openssl_io_error(c, ret, OTI_OPENSSL_READ, e);
 }
 
-otls_status oti_openssl_write(void *conn, const void *buf, size_t len, size_t *put,
-                              otls_error *e)
+otls_status oti_openssl_write(void *conn, const void *buf, size_t len, size_t *put, otls_error *e)
 {
     struct oti_openssl_conn *c = conn;
     *put = 0;

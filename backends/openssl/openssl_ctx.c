@@ -144,8 +144,7 @@ static otls_status apply_alpn(struct oti_openssl_ctx *c, const struct otls_ctx_c
     return OTLS_OK;
 }
 
-otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg,
-                                      otls_error *e)
+otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e)
 {
     struct oti_openssl_ctx *c = ctx;
     if (c->ssl_ctx == NULL)

@@ -19,7 +19,7 @@ static otls_status sink_cert(struct otls_der_sink *sink, X509 *x)
     return rc == 0 ? OTLS_OK : OTLS_ERR_NO_MEMORY;
 }
 
-static otls_status sink_stack(struct otls_der_sink *sink, STACK_OF(X509) *sk, int from)
+static otls_status sink_stack(struct otls_der_sink *sink, STACK_OF(X509) * sk, int from)
 {
     for (int i = from; i < sk_X509_num(sk); i++) {
         otls_status st = sink_cert(sink, sk_X509_value(sk, i));
@@ -110,8 +110,7 @@ otls_status oti_openssl_session(void *conn, struct otls_session_facts *out)
     out->suite = cipher ? SSL_CIPHER_get_protocol_id(cipher) : 0;
     out->resumed = SSL_session_reused(ssl) == 1;
     /* TLS 1.3 always binds the handshake into its secrets. */
-    out->extended_master_secret =
-        out->version == TLS1_3_VERSION || SSL_get_extms_support(ssl) == 1;
+    out->extended_master_secret = out->version == TLS1_3_VERSION || SSL_get_extms_support(ssl) == 1;
     out->peer_verified = SSL_get0_peer_certificate(ssl) != NULL &&
                          SSL_get_verify_result(ssl) == X509_V_OK &&
                          (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0;

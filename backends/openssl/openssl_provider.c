@@ -24,11 +24,29 @@ static otls_status digest(enum otls_hash alg, const uint8_t *data, size_t len, u
     return ok == 1 ? OTLS_OK : OTLS_ERR_INTERNAL;
 }
 
+/* A session worth offering again, or NULL. */
+static void *session_get(void *conn)
+{
+    struct oti_openssl_conn *c = conn;
+    SSL_SESSION *s = c->ssl ? SSL_get1_session(c->ssl) : NULL;
+    if (s && !SSL_SESSION_is_resumable(s)) {
+        SSL_SESSION_free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+static void session_free(void *session)
+{
+    SSL_SESSION_free(session);
+}
+
 const struct otls_provider otls_provider_openssl = {
     .abi = OTLS_PROVIDER_ABI,
     .name = "openssl",
     .features = OTLS_FEAT_TLS12 | OTLS_FEAT_TLS13 | OTLS_FEAT_VERIFIED_CHAIN |
-                OTLS_FEAT_TLS_UNIQUE | OTLS_FEAT_EXPORTER | OTLS_FEAT_ALPN | OTLS_FEAT_SNI,
+                OTLS_FEAT_TLS_UNIQUE | OTLS_FEAT_EXPORTER | OTLS_FEAT_ALPN | OTLS_FEAT_SNI |
+                OTLS_FEAT_RESUMPTION,
     .ctx_size = sizeof(struct oti_openssl_ctx),
     .conn_size = sizeof(struct oti_openssl_conn),
     .lib_version = lib_version,
@@ -49,5 +67,7 @@ const struct otls_provider otls_provider_openssl = {
     .enabled_suites = oti_openssl_enabled_suites,
     .finished = oti_openssl_finished,
     .export_keying_material = oti_openssl_export,
+    .session_get = session_get,
+    .session_free = session_free,
     .digest = digest,
 };

@@ -44,7 +44,7 @@ static int names_add(struct names *n, const char *name)
 }
 
 /* Splits a cipher stack into its TLS 1.2 and TLS 1.3 name lists. */
-static otls_status split_names(STACK_OF(SSL_CIPHER) *sk, struct names *l12, struct names *l13)
+static otls_status split_names(STACK_OF(SSL_CIPHER) * sk, struct names *l12, struct names *l13)
 {
     for (int i = 0; i < sk_SSL_CIPHER_num(sk); i++) {
         const SSL_CIPHER *cipher = sk_SSL_CIPHER_value(sk, i);
@@ -79,7 +79,7 @@ otls_status oti_openssl_suites_save_defaults(struct oti_openssl_ctx *c, otls_err
     return st < 0 ? otls_error_setf(e, st, "out of memory") : OTLS_OK;
 }
 
-static int stack_has(STACK_OF(SSL_CIPHER) *sk, const SSL_CIPHER *cipher)
+static int stack_has(STACK_OF(SSL_CIPHER) * sk, const SSL_CIPHER *cipher)
 {
     for (int i = 0; i < sk_SSL_CIPHER_num(sk); i++)
         if (sk_SSL_CIPHER_value(sk, i) == cipher)
@@ -154,10 +154,9 @@ otls_status oti_openssl_suites_apply(struct oti_openssl_ctx *c, const struct otl
         st = otls_error_setf(e, OTLS_ERR_UNSUPPORTED,
                              "none of the requested cipher suites is supported by OpenSSL");
     else if (st < 0)
-        st = oti_openssl_queue_error(e, st, "%s",
-                                     st == OTLS_ERR_NO_MEMORY
-                                         ? "out of memory"
-                                         : "could not list OpenSSL's cipher suites");
+        st = oti_openssl_queue_error(
+            e, st, "%s",
+            st == OTLS_ERR_NO_MEMORY ? "out of memory" : "could not list OpenSSL's cipher suites");
     else
         /* Only the suites given: a list of TLS 1.2 suites alone empties the
          * TLS 1.3 list and vice versa. */

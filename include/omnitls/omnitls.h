@@ -85,7 +85,7 @@ OTLS_API const char *otls_version(void);
 #define OTLS_FEAT_EXPORTER (1u << 4)
 #define OTLS_FEAT_ALPN (1u << 5)
 #define OTLS_FEAT_SNI (1u << 6)
-#define OTLS_FEAT_CA_DIR (1u << 7)
+#define OTLS_FEAT_RESUMPTION (1u << 7)
 
 typedef struct otls_backend_info {
     const char *name;            /* "openssl", "mbedtls", "wolfssl" */
@@ -175,9 +175,8 @@ OTLS_API otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *ce
 
 /* As otls_ctx_load_cert_chain_file, from memory (PEM or DER each). key may be
  * NULL when cert holds a PEM key as well. */
-OTLS_API otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert,
-                                                  size_t cert_len, const void *key,
-                                                  size_t key_len);
+OTLS_API otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert, size_t cert_len,
+                                                  const void *key, size_t key_len);
 
 /* Sets the verify mode (see otls_verify). */
 OTLS_API otls_status otls_ctx_set_verify(otls_ctx *ctx, otls_verify mode);
@@ -203,8 +202,7 @@ OTLS_API otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list);
 
 /* Sets the ALPN protocols, in preference order (client: offered; server:
  * accepted). Each name is 1..255 bytes. count 0 turns ALPN off. */
-OTLS_API otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols,
-                                       size_t count);
+OTLS_API otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_t count);
 
 /* Channel-binding options (otls_ctx_set_flags). */
 /* Return tls-unique on TLS 1.3 (as Python does), though RFC 9266 leaves it
@@ -243,8 +241,8 @@ OTLS_API const char *otls_conn_error(const otls_conn *conn);
 OTLS_API otls_status otls_conn_set_fd(otls_conn *conn, int fd);
 
 /* Uses a pair of callbacks as transport (event loops, embedded stacks). */
-OTLS_API otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn,
-                                      otls_recv_fn recv_fn, void *user);
+OTLS_API otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn, otls_recv_fn recv_fn,
+                                      void *user);
 
 /* Client: the server name to send as SNI (not for IP addresses) and to check
  * the certificate against (DNS name or IP address). Copied. */
@@ -266,6 +264,27 @@ OTLS_API otls_status otls_write(otls_conn *conn, const void *buf, size_t len, si
 /* Sends close_notify. OTLS_OK once sent; WANT_* to retry. */
 OTLS_API otls_status otls_shutdown(otls_conn *conn);
 
+/* Session resumption (client). A session taken from one connection can be
+ * given to a later connection of a context on the same backend, before its
+ * handshake. */
+typedef struct otls_session otls_session;
+
+/* Takes the connection's resumable session. *session is then the caller's
+ * to free with otls_session_free(). OTLS_NONE with *session = NULL when
+ * there is none yet: TLS 1.3 servers send tickets after the handshake, so
+ * take it after the first read. OTLS_ERR_UNSUPPORTED when the backend cannot
+ * resume (no OTLS_FEAT_RESUMPTION). */
+OTLS_API otls_status otls_conn_get_session(otls_conn *conn, otls_session **session);
+
+/* Offers a session to resume. The connection keeps its own reference, so the
+ * caller may free session afterwards. OTLS_ERR_INVALID_ARGUMENT when the
+ * session comes from another backend; OTLS_ERR_STATE after the handshake has
+ * started or on a server. */
+OTLS_API otls_status otls_conn_set_session(otls_conn *conn, const otls_session *session);
+
+/* Frees a session. NULL is a no-op. */
+OTLS_API void otls_session_free(otls_session *session);
+
 /* ------------------------------------------------------------------------ */
 /* Introspection: valid once otls_handshake() returned OTLS_OK, and until the
  * connection is freed; before that every call here returns
@@ -281,21 +300,18 @@ typedef struct otls_der {
 /* The peer's certificate, DER (Python's getpeercert(True)). OTLS_NONE with
  * *der = NULL, *len = 0 when the peer sent none (always so for a server that
  * did not ask for one). */
-OTLS_API otls_status otls_peer_cert_der(otls_conn *conn, const uint8_t **der,
-                                        size_t *len);
+OTLS_API otls_status otls_peer_cert_der(otls_conn *conn, const uint8_t **der, size_t *len);
 
 /* The chain the peer sent, leaf first, on client and server alike (Python's
  * get_unverified_chain()). OTLS_NONE with *count = 0 when the peer sent no
  * certificate. */
-OTLS_API otls_status otls_unverified_chain(otls_conn *conn, const otls_der **certs,
-                                           size_t *count);
+OTLS_API otls_status otls_unverified_chain(otls_conn *conn, const otls_der **certs, size_t *count);
 
 /* The chain as verified, leaf ... trust anchor (Python's
  * get_verified_chain()). When the context did not verify (OTLS_VERIFY_NONE)
  * this is the chain as sent: nothing was verified. OTLS_NONE when the peer
  * sent no certificate. */
-OTLS_API otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs,
-                                         size_t *count);
+OTLS_API otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs, size_t *count);
 
 /* A cipher suite as Python's cipher() reports it, plus its IANA identity. */
 typedef struct otls_cipher_info {
@@ -347,6 +363,10 @@ OTLS_API otls_status otls_server_name(otls_conn *conn, const char **name);
  * needed. */
 OTLS_API otls_status otls_channel_binding(otls_conn *conn, const char *type, uint8_t *buf,
                                           size_t *len);
+
+/* Sets *reused to 1 when the handshake resumed a session, else 0 (Python's
+ * session_reused). */
+OTLS_API otls_status otls_session_reused(otls_conn *conn, int *reused);
 
 /* Connection role and backend, for reports. */
 OTLS_API otls_role otls_conn_role(const otls_conn *conn);

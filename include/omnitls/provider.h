@@ -11,6 +11,9 @@
  * conn_size bytes for a connection's, zeroed, and passes them in. A backend
  * frees only what it allocated itself (its TLS library's objects).
  *
+ * Configuration: when ctx_configure fails, the backend must leave its
+ * previous configuration in force (the core keeps its old one too).
+ *
  * Errors: every slot that can fail takes an otls_error. On failure the
  * backend returns a negative otls_status and fills e->message with its own
  * stack's reason (e.g. "certificate verify failed: unable to get local
@@ -39,12 +42,12 @@ extern "C" {
 struct otls_ctx_config {
     otls_role role;
     otls_verify verify;
-    int check_hostname;         /* client: check the peer name */
-    uint16_t min_version;       /* 0x0303 or 0x0304 */
-    uint16_t max_version;       /* 0x0303 or 0x0304 */
-    const uint16_t *suites;     /* IANA ids, preference order; NULL: default */
+    int check_hostname;     /* client: check the peer name */
+    uint16_t min_version;   /* 0x0303 or 0x0304 */
+    uint16_t max_version;   /* 0x0303 or 0x0304 */
+    const uint16_t *suites; /* IANA ids, preference order; NULL: default */
     size_t suite_count;
-    const uint8_t *alpn_wire;   /* ALPN list, wire format; NULL: off */
+    const uint8_t *alpn_wire; /* ALPN list, wire format; NULL: off */
     size_t alpn_wire_len;
 };
 
@@ -54,8 +57,10 @@ struct otls_conn_params {
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    const char *hostname;  /* client: name to verify; NULL: none */
-    int hostname_is_ip;    /* hostname is an IP literal: no SNI */
+    const char *hostname; /* client: name to verify; NULL: none */
+    int hostname_is_ip;   /* hostname is an IP literal: no SNI */
+    void *session;        /* client: a session_get() result to resume, or NULL;
+                           * borrowed: the backend takes its own reference */
 };
 
 /* Where a backend puts a list of DER certificates; add() copies the bytes
@@ -68,24 +73,24 @@ struct otls_der_sink {
 /* Facts about an established session. Strings are NUL-terminated, "" when
  * absent. */
 struct otls_session_facts {
-    uint16_t version;       /* 0x0303 / 0x0304 */
-    uint16_t suite;         /* IANA cipher-suite id */
-    int resumed;            /* session was resumed */
+    uint16_t version; /* 0x0303 / 0x0304 */
+    uint16_t suite;   /* IANA cipher-suite id */
+    int resumed;      /* session was resumed */
     int extended_master_secret;
-    int peer_verified;      /* the peer's chain was verified successfully */
+    int peer_verified; /* the peer's chain was verified successfully */
     char alpn[256];
-    char server_name[256];  /* server: SNI received; client: SNI sent */
+    char server_name[256]; /* server: SNI received; client: SNI sent */
 };
 
 /* Hash algorithms for the digest slot. */
 enum otls_hash { OTLS_HASH_SHA256 = 1, OTLS_HASH_SHA384 = 2, OTLS_HASH_SHA512 = 3 };
 
 struct otls_provider {
-    uint32_t abi;         /* OTLS_PROVIDER_ABI the backend was built for */
-    const char *name;     /* "openssl", "mbedtls", "wolfssl" */
-    uint32_t features;    /* OTLS_FEAT_* */
-    size_t ctx_size;      /* bytes of context state the core allocates */
-    size_t conn_size;     /* bytes of connection state the core allocates */
+    uint32_t abi;      /* OTLS_PROVIDER_ABI the backend was built for */
+    const char *name;  /* "openssl", "mbedtls", "wolfssl" */
+    uint32_t features; /* OTLS_FEAT_* */
+    size_t ctx_size;   /* bytes of context state the core allocates */
+    size_t conn_size;  /* bytes of connection state the core allocates */
 
     /* The TLS library's version string, e.g. "OpenSSL 3.0.19 27 Jan 2026". */
     const char *(*lib_version)(void);
@@ -135,6 +140,12 @@ struct otls_provider {
     otls_status (*export_keying_material)(void *conn, const char *label, const uint8_t *context,
                                           size_t context_len, uint8_t *out, size_t out_len,
                                           otls_error *e);
+    /* Client resumption. session_get returns a new reference to the
+     * connection's resumable session, or NULL when there is none yet (TLS 1.3
+     * tickets arrive after the handshake); session_free drops it. Optional
+     * (OTLS_FEAT_RESUMPTION): both or neither. */
+    void *(*session_get)(void *conn);
+    void (*session_free)(void *session);
     /* Hashes data with alg into out (32/48/64 bytes). Optional. */
     otls_status (*digest)(enum otls_hash alg, const uint8_t *data, size_t len, uint8_t *out);
 };

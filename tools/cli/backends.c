@@ -19,7 +19,7 @@ static const struct {
     { OTLS_FEAT_EXPORTER, "exporter" },
     { OTLS_FEAT_ALPN, "alpn" },
     { OTLS_FEAT_SNI, "sni" },
-    { OTLS_FEAT_CA_DIR, "ca-dir" },
+    { OTLS_FEAT_RESUMPTION, "resumption" },
 };
 #define N_FEATURES (sizeof features / sizeof features[0])
 
