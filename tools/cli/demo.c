@@ -80,6 +80,7 @@ static int parse(int argc, char **argv, struct cli_demo_opts *o, int *done)
     *done = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
+        const char *opt = argv[i];
 
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             cli_usage(stdout);
@@ -94,29 +95,34 @@ static int parse(int argc, char **argv, struct cli_demo_opts *o, int *done)
                 return rc;
             o->server_backend = v;
         } else if (option(argc, argv, &i, "--tls", &v)) {
-            if (v && strcmp(v, "1.2") == 0)
+            if (!v)
+                return usage_error("%s needs a value", opt);
+            if (strcmp(v, "1.2") == 0)
                 o->version = OTLS_TLS1_2;
-            else if (v && strcmp(v, "1.3") == 0)
+            else if (strcmp(v, "1.3") == 0)
                 o->version = OTLS_TLS1_3;
             else
-                return usage_error("--tls takes 1.2 or 1.3, not \"%s\"", v ? v : "");
+                return usage_error("--tls takes 1.2 or 1.3, not \"%s\"", v);
         } else if (option(argc, argv, &i, "--key", &v)) {
-            if (v && strcmp(v, "ec") == 0)
+            if (!v)
+                return usage_error("%s needs a value", opt);
+            if (strcmp(v, "ec") == 0)
                 o->key = TPKI_EC;
-            else if (v && strcmp(v, "rsa") == 0)
+            else if (strcmp(v, "rsa") == 0)
                 o->key = TPKI_RSA;
             else
-                return usage_error("--key takes ec or rsa, not \"%s\"", v ? v : "");
+                return usage_error("--key takes ec or rsa, not \"%s\"", v);
         } else if (option(argc, argv, &i, "--verify", &v)) {
-            if (v && strcmp(v, "none") == 0)
+            if (!v)
+                return usage_error("%s needs a value", opt);
+            if (strcmp(v, "none") == 0)
                 o->verify = OTLS_VERIFY_NONE;
-            else if (v && strcmp(v, "optional") == 0)
+            else if (strcmp(v, "optional") == 0)
                 o->verify = OTLS_VERIFY_OPTIONAL;
-            else if (v && strcmp(v, "required") == 0)
+            else if (strcmp(v, "required") == 0)
                 o->verify = OTLS_VERIFY_REQUIRED;
             else
-                return usage_error("--verify takes none, optional or required, not \"%s\"",
-                                   v ? v : "");
+                return usage_error("--verify takes none, optional or required, not \"%s\"", v);
         } else {
             return usage_error("unknown option \"%s\"", argv[i]);
         }

@@ -16,14 +16,17 @@
 static void fail(struct cli_peer *p, otls_conn *conn, const char *call, otls_status st)
 {
     const char *text = conn ? otls_conn_error(conn) : "";
-    const char *hint = "";
 
     if (st == OTLS_WANT_READ || st == OTLS_WANT_WRITE)
-        hint = " (the peer sent nothing within the socket timeout)";
+        snprintf(p->err, sizeof p->err,
+                 "%s failed: %s: timed out, the peer did nothing for %d s", call,
+                 otls_status_name(st), CLI_NET_TIMEOUT_SECONDS);
     else if (st == OTLS_CLOSED)
-        hint = " (the peer closed the TLS session early)";
-    snprintf(p->err, sizeof p->err, "%s failed: %s: %s%s", call, otls_status_name(st),
-             *text ? text : "(no message)", hint);
+        snprintf(p->err, sizeof p->err, "%s failed: %s: the peer closed the TLS session early",
+                 call, otls_status_name(st));
+    else
+        snprintf(p->err, sizeof p->err, "%s failed: %s: %s", call, otls_status_name(st),
+                 *text ? text : "(no message)");
 }
 
 static otls_status read_exact(otls_conn *conn, char *buf, size_t len, int *stalled)
@@ -139,9 +142,10 @@ void cli_peer_run(struct cli_peer *p)
     p->ok = 1;
 out:
     otls_conn_free(conn);
-    /* On failure, close at once: the peer then fails too instead of
-     * waiting. On success, wait for the peer's FIN so that neither side
-     * resets the other. */
-    cli_net_close(p->fd, p->ok);
+    /* Send FIN at once, so a peer waiting on us sees EOF and fails instead
+     * of waiting; then read until its FIN, so that no unread byte makes the
+     * kernel reset the connection and hide an alert the peer must still
+     * read (e.g. TLS 1.3 client auth refused after the client's Finished). */
+    cli_net_close(p->fd, 1);
     p->fd = -1;
 }

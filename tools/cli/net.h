@@ -22,7 +22,8 @@ int cli_net_connect(unsigned port, char *err, size_t err_len);
 void cli_net_abort_listen(int listen_fd);
 
 /* Closes a connected socket. graceful: send FIN and read until the peer's
- * FIN first, so that no unread byte makes the kernel reset the peer. */
+ * FIN (or the timeout) first, so that no unread byte makes the kernel reset
+ * the peer; otherwise close at once. */
 void cli_net_close(int fd, int graceful);
 
 #endif
