@@ -1,0 +1,212 @@
+/* The mbedTLS backend's private state and the functions its files share.
+ * Every non-static name here starts with oti_mbedtls_. */
+#ifndef OTLS_BACKEND_MBEDTLS_H
+#define OTLS_BACKEND_MBEDTLS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mbedtls_compat.h"
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/x509_crt.h>
+
+#include "omnitls/provider.h"
+
+/* Longest chain the verify callback records (mbedTLS stops well before). */
+#define OTI_MBEDTLS_MAX_DEPTH 16
+
+/* This side's certificate chain and key, shared by the context and the
+ * connections made while it was current, so that replacing it never pulls
+ * it from under a live connection. */
+struct oti_mbedtls_own {
+    atomic_int refs;
+    mbedtls_x509_crt chain; /* leaf first */
+    mbedtls_pk_context key;
+};
+
+/* Context state: the core allocates it zeroed (ctx_size bytes). Each
+ * connection builds its own mbedtls_ssl_config from it, so that callbacks
+ * reach the connection and a connection can drop ALPN on its own. */
+struct oti_mbedtls_ctx {
+    otls_role role;
+    int ready; /* ctx_init ran: the objects below are initialised */
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg; /* thread-safe with MBEDTLS_THREADING_C */
+    mbedtls_x509_crt ca;           /* trust anchors; starts empty */
+    struct oti_mbedtls_own *own;   /* NULL until ctx_set_own_chain */
+    /* Server resumption: tickets and a session-id cache, as OpenSSL has. */
+    mbedtls_ssl_ticket_context ticket;
+    mbedtls_ssl_cache_context cache;
+    int ticket_ready, cache_ready;
+    /* From the last successful configure. */
+    otls_verify verify;
+    int check_hostname;
+    int *suites; /* zero-terminated IANA ids, preference order */
+    size_t suite_count;
+    int custom_suites; /* suites came from the configuration */
+    const char **alpn; /* NULL-terminated; NULL: off */
+    char *alpn_store;  /* the names alpn points into */
+};
+
+/* The first record the peer sends (its hello), watched on the way in. */
+struct oti_mbedtls_tap {
+    uint8_t *buf;
+    size_t len, cap;
+    int done;
+};
+
+/* Connection state: the core allocates it zeroed (conn_size bytes). */
+struct oti_mbedtls_conn {
+    struct oti_mbedtls_ctx *ctx;
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+    int conf_ready, ssl_ready;
+    struct oti_mbedtls_own *own; /* a reference, or NULL */
+    int *suites;                 /* copy of the context's list */
+    int *suites_by_client;       /* server, default list: client's order */
+    int custom_suites;           /* the list came from the configuration */
+    const char **alpn;           /* copy of the context's list */
+    char *alpn_store;
+    /* Transport. */
+    otls_send_fn send;
+    otls_recv_fn recv;
+    void *io_user;
+    int io_eof;     /* recv returned 0 */
+    int io_failed;  /* recv or send returned OTLS_IO_ERROR */
+    int io_blocked; /* the last recv or send would block */
+    struct oti_mbedtls_tap tap;
+    /* Names. */
+    char *hostname; /* client: the name checked, for messages */
+    int hostname_is_ip;
+    int check_name; /* client: the DNS name is checked (by mbedTLS) */
+    int check_ip;   /* client: the IP address is checked (by us) */
+    uint8_t ip[16];
+    size_t ip_len;
+    char sni[256]; /* server: the name the client sent */
+    /* Handshake. */
+    int full_handshake; /* went through the server's Certificate state */
+    int ems;            /* extended master secret, seen in the hellos */
+    int judge_optional; /* server OPTIONAL: fail a bad certificate ourselves */
+    int judged;
+    /* The chain the verify callback saw, by depth (leaf at 0). */
+    uint8_t *vchain[OTI_MBEDTLS_MAX_DEPTH];
+    size_t vchain_len[OTI_MBEDTLS_MAX_DEPTH];
+    int vdepth;      /* entries of the current run */
+    int vrun_done;   /* depth 0 was seen: the next call starts a new run */
+    int vchain_oom;  /* a copy failed: the chain is incomplete */
+    int saw_chain;   /* the callback ran: the peer sent certificates */
+    int ip_mismatch; /* the IP check failed */
+    /* Client resumption: the chain the server sent in the original
+     * handshake (mbedTLS keeps only the leaf in a session). */
+    mbedtls_x509_crt resume_chain;
+    int resume_chain_ready;
+    /* Exporter inputs, from the key-export callback. */
+    unsigned char master[48];
+    unsigned char randoms[64]; /* client_random || server_random */
+    int prf_type;
+    int have_keys;
+    /* A write that returned WANT_* resumes after the bytes already taken. */
+    size_t wr_done;
+};
+
+/* A resumable client session: what mbedTLS keeps, plus the chain. */
+struct oti_mbedtls_session {
+    mbedtls_ssl_session s;
+    mbedtls_x509_crt chain;
+};
+
+/* What a call was doing, for error mapping. */
+enum oti_mbedtls_op {
+    OTI_MBEDTLS_HANDSHAKE,
+    OTI_MBEDTLS_READ,
+    OTI_MBEDTLS_WRITE,
+    OTI_MBEDTLS_SHUTDOWN
+};
+
+/* mbedtls_ctx.c */
+otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e);
+void oti_mbedtls_ctx_free(void *ctx);
+otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
+
+/* mbedtls_suites.c */
+/* Builds the zero-terminated list for cfg (NULL suites: mbedTLS's default). */
+otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **out, size_t *count,
+                                     int *custom, otls_error *e);
+int *oti_mbedtls_suites_copy(const int *list, size_t count);
+/* The server's list reordered by the client's offer (client preference, as
+ * OpenSSL does with its default list); NULL when nothing matches. */
+int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint8_t *offer,
+                                  size_t offer_len);
+otls_status oti_mbedtls_enabled_suites(void *conn, uint16_t *out, size_t cap, size_t *count);
+
+/* mbedtls_certs.c */
+otls_status oti_mbedtls_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, otls_error *e);
+otls_status oti_mbedtls_ctx_set_own_chain(void *ctx, const otls_der *chain, size_t count,
+                                          const uint8_t *key, size_t key_len, otls_error *e);
+struct oti_mbedtls_own *oti_mbedtls_own_ref(struct oti_mbedtls_own *own);
+void oti_mbedtls_own_unref(struct oti_mbedtls_own *own);
+/* Appends a copy of every certificate of src to dst; 0 or an mbedTLS
+ * error. */
+int oti_mbedtls_crt_copy(mbedtls_x509_crt *dst, const mbedtls_x509_crt *src);
+
+/* mbedtls_verify.c */
+int oti_mbedtls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c);
+/* Client: sets up the IP-address check; 0, or -1 when name is no IP. */
+int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name);
+/* Verifies chain again (a resumed session) and records it. 0 when it
+ * verifies. */
+int oti_mbedtls_verify_again(struct oti_mbedtls_conn *c, mbedtls_x509_crt *chain);
+
+/* mbedtls_conn.c */
+otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
+                                  otls_error *e);
+void oti_mbedtls_conn_free(void *conn);
+
+/* mbedtls_io.c */
+int oti_mbedtls_bio_send(void *p, const unsigned char *buf, size_t len);
+int oti_mbedtls_bio_recv(void *p, unsigned char *buf, size_t len);
+otls_status oti_mbedtls_handshake(void *conn, otls_error *e);
+otls_status oti_mbedtls_read(void *conn, void *buf, size_t len, size_t *got, otls_error *e);
+otls_status oti_mbedtls_write(void *conn, const void *buf, size_t len, size_t *put, otls_error *e);
+otls_status oti_mbedtls_shutdown(void *conn, otls_error *e);
+
+/* mbedtls_hello.c */
+/* Takes bytes the peer sent until its first record is whole, then parses
+ * and applies the hello in it. */
+void oti_mbedtls_tap_feed(struct oti_mbedtls_conn *c, const unsigned char *buf, size_t n);
+void oti_mbedtls_tap_free(struct oti_mbedtls_tap *tap);
+
+/* mbedtls_errors.c */
+/* "<what>: <mbedTLS's text for ret>". */
+otls_status oti_mbedtls_lib_error(otls_error *e, otls_status code, int ret, const char *what);
+otls_status oti_mbedtls_io_error(struct oti_mbedtls_conn *c, int ret, enum oti_mbedtls_op op,
+                                 otls_error *e);
+/* Python's/OpenSSL's wording for verification flags. */
+otls_status oti_mbedtls_verify_error(const struct oti_mbedtls_conn *c, uint32_t flags,
+                                     otls_error *e);
+/* The alert OpenSSL would send for these flags. */
+unsigned char oti_mbedtls_verify_alert(uint32_t flags);
+
+/* mbedtls_facts.c */
+otls_status oti_mbedtls_peer_chain(void *conn, struct otls_der_sink *sink);
+otls_status oti_mbedtls_verified_chain(void *conn, struct otls_der_sink *sink);
+otls_status oti_mbedtls_session(void *conn, struct otls_session_facts *out);
+otls_status oti_mbedtls_finished(void *conn, int own, uint8_t *buf, size_t cap, size_t *len);
+otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *context,
+                               size_t context_len, uint8_t *out, size_t out_len, otls_error *e);
+/* The peer's chain as sent: the session's, or the one kept for a resumed
+ * client. NULL when there is none. */
+const mbedtls_x509_crt *oti_mbedtls_peer_crt(const struct oti_mbedtls_conn *c);
+
+/* mbedtls_provider.c */
+extern const struct otls_provider otls_provider_mbedtls;
+
+#endif

@@ -1,0 +1,131 @@
+/* What differs between mbedTLS 2.28 and 3.x, in one place. Only 2.28 is
+ * built and tested (backends/mbedtls/CMakeLists.txt skips 3.x); the 3.x
+ * column below is the map for that port, not tested code.
+ *
+ *   2.28                                  3.x
+ *   ssl->field, crt->ext_types (public)   ->MBEDTLS_PRIVATE(field)
+ *   conf_export_keys_ext_cb (per config)  set_export_keys_cb (per ssl, and
+ *                                         the callback's arguments differ)
+ *   pk_parse_key(pk, key, len, pw, pwlen) ... , f_rng, p_rng)
+ *   pk_check_pair(pub, prv)               ... , f_rng, p_rng)
+ *   sha256_ret / sha512_ret               sha256 / sha512
+ *   major_ver/minor_ver                   mbedtls_ssl_get_version_number()
+ *   a client may verify without a name    3.6 refuses unless
+ *                                         mbedtls_ssl_set_hostname(ssl, NULL)
+ *   TLS 1.2 only                          TLS 1.3 (state machine, tickets
+ *                                         after the handshake, exporter,
+ *                                         resumption and EMS detection)
+ */
+#ifndef OTLS_BACKEND_MBEDTLS_COMPAT_H
+#define OTLS_BACKEND_MBEDTLS_COMPAT_H
+
+#include <mbedtls/version.h>
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define OTI_MBEDTLS_V3 1
+/* A private field of a public struct. */
+#define OTI_MBEDTLS_F(field) MBEDTLS_PRIVATE(field)
+#else
+#define OTI_MBEDTLS_V3 0
+#define OTI_MBEDTLS_F(field) field
+#endif
+
+#include <mbedtls/pk.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/sha512.h>
+#include <mbedtls/ssl.h>
+
+/* The handshake state, for the resumption check and the loop's end. */
+#define OTI_MBEDTLS_STATE(ssl) ((ssl)->OTI_MBEDTLS_F(state))
+
+/* The wire version of an established connection: 0x0303 for TLS 1.2. */
+static inline unsigned oti_mbedtls_version_number(const mbedtls_ssl_context *ssl)
+{
+#if OTI_MBEDTLS_V3
+    return (unsigned)mbedtls_ssl_get_version_number(ssl);
+#else
+    return ((unsigned)ssl->major_ver << 8) | (unsigned)ssl->minor_ver;
+#endif
+}
+
+static inline int oti_mbedtls_pk_parse_key(mbedtls_pk_context *pk, const unsigned char *key,
+                                           size_t len,
+                                           int (*f_rng)(void *, unsigned char *, size_t),
+                                           void *p_rng)
+{
+#if OTI_MBEDTLS_V3
+    return mbedtls_pk_parse_key(pk, key, len, NULL, 0, f_rng, p_rng);
+#else
+    (void)f_rng;
+    (void)p_rng;
+    return mbedtls_pk_parse_key(pk, key, len, NULL, 0);
+#endif
+}
+
+static inline int oti_mbedtls_pk_check_pair(const mbedtls_pk_context *pub,
+                                            const mbedtls_pk_context *prv,
+                                            int (*f_rng)(void *, unsigned char *, size_t),
+                                            void *p_rng)
+{
+#if OTI_MBEDTLS_V3
+    return mbedtls_pk_check_pair(pub, prv, f_rng, p_rng);
+#else
+    (void)f_rng;
+    (void)p_rng;
+    return mbedtls_pk_check_pair(pub, prv);
+#endif
+}
+
+static inline int oti_mbedtls_sha256(const unsigned char *data, size_t len, unsigned char *out)
+{
+#if OTI_MBEDTLS_V3
+    return mbedtls_sha256(data, len, out, 0);
+#else
+    return mbedtls_sha256_ret(data, len, out, 0);
+#endif
+}
+
+static inline int oti_mbedtls_sha512(const unsigned char *data, size_t len, unsigned char *out,
+                                     int is384)
+{
+#if OTI_MBEDTLS_V3
+    return mbedtls_sha512(data, len, out, is384);
+#else
+    return mbedtls_sha512_ret(data, len, out, is384);
+#endif
+}
+
+/* The alert in the record just read (valid after
+ * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE), or -1. */
+static inline int oti_mbedtls_last_alert(const mbedtls_ssl_context *ssl)
+{
+    const unsigned char *msg = ssl->OTI_MBEDTLS_F(in_msg);
+    if (msg == NULL || ssl->OTI_MBEDTLS_F(in_msglen) < 2)
+        return -1;
+    return msg[1];
+}
+
+/* Turns ALPN off on one connection's own configuration: the public setter
+ * cannot take an empty list. */
+static inline void oti_mbedtls_conf_alpn_off(mbedtls_ssl_config *conf)
+{
+    conf->OTI_MBEDTLS_F(alpn_list) = NULL;
+}
+
+/* The Finished verify_data of the latest handshake (needs
+ * MBEDTLS_SSL_RENEGOTIATION, which keeps them for renegotiation_info). */
+#if defined(MBEDTLS_SSL_RENEGOTIATION)
+#define OTI_MBEDTLS_HAVE_FINISHED 1
+#define OTI_MBEDTLS_VERIFY_DATA_LEN(ssl) ((ssl)->OTI_MBEDTLS_F(verify_data_len))
+#define OTI_MBEDTLS_OWN_VERIFY_DATA(ssl) ((ssl)->OTI_MBEDTLS_F(own_verify_data))
+#define OTI_MBEDTLS_PEER_VERIFY_DATA(ssl) ((ssl)->OTI_MBEDTLS_F(peer_verify_data))
+#else
+#define OTI_MBEDTLS_HAVE_FINISHED 0
+#endif
+
+/* The peer's chain as sent needs the session to keep it. */
+#if !defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#error "omnitls needs mbedTLS built with MBEDTLS_SSL_KEEP_PEER_CERTIFICATE"
+#endif
+
+#endif

@@ -1,0 +1,210 @@
+/* Errors: mbedTLS return codes and verification flags in omnitls terms,
+ * worded as OpenSSL (and so Python) words them where the cause is the
+ * same, so that messages agree across backends. */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/x509.h>
+
+#include "mbedtls_backend.h"
+
+/* Python's text for an EOF without close_notify (SSLEOFError). */
+static const char eof_message[] = "EOF occurred in violation of protocol";
+
+otls_status oti_mbedtls_lib_error(otls_error *e, otls_status code, int ret, const char *what)
+{
+    char buf[160];
+    mbedtls_strerror(ret, buf, sizeof buf);
+    return otls_error_setf(e, code, "%s: %s", what, buf);
+}
+
+/* OpenSSL's reason text for a received alert ("tlsv1 alert unknown ca"). */
+static const char *alert_text(int alert)
+{
+    static const struct {
+        unsigned char alert;
+        const char *text;
+    } table[] = {
+        {10, "sslv3 alert unexpected message"},
+        {20, "sslv3 alert bad record mac"},
+        {21, "tlsv1 alert decryption failed"},
+        {22, "tlsv1 alert record overflow"},
+        {30, "sslv3 alert decompression failure"},
+        {40, "sslv3 alert handshake failure"},
+        {41, "sslv3 alert no certificate"},
+        {42, "sslv3 alert bad certificate"},
+        {43, "sslv3 alert unsupported certificate"},
+        {44, "sslv3 alert certificate revoked"},
+        {45, "sslv3 alert certificate expired"},
+        {46, "sslv3 alert certificate unknown"},
+        {47, "sslv3 alert illegal parameter"},
+        {48, "tlsv1 alert unknown ca"},
+        {49, "tlsv1 alert access denied"},
+        {50, "tlsv1 alert decode error"},
+        {51, "tlsv1 alert decrypt error"},
+        {60, "tlsv1 alert export restriction"},
+        {70, "tlsv1 alert protocol version"},
+        {71, "tlsv1 alert insufficient security"},
+        {80, "tlsv1 alert internal error"},
+        {86, "tlsv1 alert inappropriate fallback"},
+        {90, "tlsv1 alert user cancelled"},
+        {100, "tlsv1 alert no renegotiation"},
+        {109, "tlsv13 alert missing extension"},
+        {110, "tlsv1 unsupported extension"},
+        {112, "tlsv1 unrecognized name"},
+        {115, "tlsv1 alert unknown psk identity"},
+        {116, "tlsv13 alert certificate required"},
+        {120, "tlsv1 alert no application protocol"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].alert == alert)
+            return table[i].text;
+    return NULL;
+}
+
+/* The top of the recorded chain signed itself. */
+static int chain_ends_self_signed(const struct oti_mbedtls_conn *c, int *alone)
+{
+    int top = c->vdepth - 1;
+    *alone = top == 0;
+    if (top < 0 || top >= OTI_MBEDTLS_MAX_DEPTH || c->vchain[top] == NULL)
+        return 0;
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    int self = mbedtls_x509_crt_parse_der(&crt, c->vchain[top], c->vchain_len[top]) == 0 &&
+               crt.issuer_raw.len == crt.subject_raw.len &&
+               memcmp(crt.issuer_raw.p, crt.subject_raw.p, crt.subject_raw.len) == 0;
+    mbedtls_x509_crt_free(&crt);
+    return self;
+}
+
+/* The flags in the order OpenSSL meets the problems: the chain is built
+ * first, then the names are checked, then validity dates. */
+otls_status oti_mbedtls_verify_error(const struct oti_mbedtls_conn *c, uint32_t flags,
+                                     otls_error *e)
+{
+    static const char prefix[] = "certificate verify failed";
+    const char *name = c->hostname ? c->hostname : "";
+    int alone = 0;
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+        const char *why = "unable to get local issuer certificate";
+        if (chain_ends_self_signed(c, &alone))
+            why =
+                alone ? "self-signed certificate" : "self-signed certificate in certificate chain";
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: %s", prefix, why);
+    }
+    if (c->ip_mismatch)
+        return otls_error_setf(e, OTLS_ERR_VERIFY,
+                               "%s: IP address mismatch, certificate is not valid for '%.160s'.",
+                               prefix, name);
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+        return otls_error_setf(e, OTLS_ERR_VERIFY,
+                               "%s: Hostname mismatch, certificate is not valid for '%.160s'.",
+                               prefix, name);
+    if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: certificate has expired", prefix);
+    if (flags & MBEDTLS_X509_BADCERT_FUTURE)
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: certificate is not yet valid", prefix);
+    if (flags & MBEDTLS_X509_BADCERT_REVOKED)
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: certificate revoked", prefix);
+    if (flags & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+                 MBEDTLS_X509_BADCERT_NS_CERT_TYPE))
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: unsuitable certificate purpose", prefix);
+    if (flags == 0)
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s", prefix);
+    /* Anything else in mbedTLS's words: its first line. */
+    char info[200];
+    if (mbedtls_x509_crt_verify_info(info, sizeof info, "", flags) < 0)
+        return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: flags 0x%08x", prefix, (unsigned)flags);
+    info[strcspn(info, "\n")] = '\0';
+    return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: %s", prefix, info);
+}
+
+unsigned char oti_mbedtls_verify_alert(uint32_t flags)
+{
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+        return MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA;
+    if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+        return MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED;
+    if (flags & MBEDTLS_X509_BADCERT_REVOKED)
+        return MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED;
+    if (flags & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+                 MBEDTLS_X509_BADCERT_NS_CERT_TYPE | MBEDTLS_X509_BADCERT_BAD_PK |
+                 MBEDTLS_X509_BADCERT_BAD_KEY))
+        return MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_CERT;
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+        return MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+    return MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN;
+}
+
+/* The verification flags of the handshake in progress or done. */
+static uint32_t verify_flags(const struct oti_mbedtls_conn *c)
+{
+    uint32_t flags = mbedtls_ssl_get_verify_result(&c->ssl);
+    return flags == (uint32_t)-1 ? 0 : flags;
+}
+
+static otls_status tls_error(struct oti_mbedtls_conn *c, int ret, otls_error *e)
+{
+    char buf[160];
+    switch (ret) {
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+        return oti_mbedtls_verify_error(c, verify_flags(c), e);
+    case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
+        return oti_mbedtls_verify_error(c, MBEDTLS_X509_BADCERT_NOT_TRUSTED, e);
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE: {
+        /* Usage or key checks after a good chain; else a malformed message. */
+        uint32_t flags = verify_flags(c) & ~(uint32_t)(MBEDTLS_X509_BADCERT_SKIP_VERIFY |
+                                                       MBEDTLS_X509_BADCERT_MISSING);
+        if (c->saw_chain && flags != 0)
+            return oti_mbedtls_verify_error(c, flags, e);
+        break;
+    }
+    case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+        /* mbedTLS sends no alert here; OpenSSL sends handshake_failure. */
+        mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                       MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+        return otls_error_setf(e, OTLS_ERR_TLS, "peer did not return a certificate");
+    case MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN:
+        return otls_error_setf(e, OTLS_ERR_TLS, "no shared cipher");
+    case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: {
+        int alert = oti_mbedtls_last_alert(&c->ssl);
+        const char *text = alert_text(alert);
+        if (text != NULL)
+            return otls_error_setf(e, OTLS_ERR_TLS, "%s", text);
+        if (alert >= 0)
+            return otls_error_setf(e, OTLS_ERR_TLS, "received fatal alert %d", alert);
+        break;
+    }
+    default:
+        break;
+    }
+    mbedtls_strerror(ret, buf, sizeof buf);
+    return otls_error_setf(e, OTLS_ERR_TLS, "%s", buf);
+}
+
+otls_status oti_mbedtls_io_error(struct oti_mbedtls_conn *c, int ret, enum oti_mbedtls_op op,
+                                 otls_error *e)
+{
+    switch (ret) {
+    case MBEDTLS_ERR_SSL_WANT_READ:
+        return OTLS_WANT_READ;
+    case MBEDTLS_ERR_SSL_WANT_WRITE:
+        return OTLS_WANT_WRITE;
+    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+        /* close_notify: an orderly end, except in the middle of a handshake. */
+        if (op == OTI_MBEDTLS_HANDSHAKE)
+            return otls_error_setf(e, OTLS_ERR_TLS,
+                                   "the peer closed the TLS session during the handshake");
+        return OTLS_CLOSED;
+    default:
+        break;
+    }
+    if (c->io_failed || ret == MBEDTLS_ERR_NET_SEND_FAILED || ret == MBEDTLS_ERR_NET_RECV_FAILED)
+        return otls_error_setf(e, OTLS_ERR_IO, "the transport failed");
+    if (c->io_eof || ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == 0)
+        return otls_error_setf(e, OTLS_ERR_IO, "%s", eof_message);
+    return tls_error(c, ret, e);
+}

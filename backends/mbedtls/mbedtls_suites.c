@@ -1,0 +1,102 @@
+/* Cipher suites. mbedTLS speaks IANA ids natively, so the core's list maps
+ * straight onto mbedtls_ssl_conf_ciphersuites. */
+#include <string.h>
+
+#include <mbedtls/platform.h>
+#include <mbedtls/ssl_ciphersuites.h>
+
+#include "mbedtls_backend.h"
+
+static size_t list_len(const int *list)
+{
+    size_t n = 0;
+    while (list[n] != 0)
+        n++;
+    return n;
+}
+
+int *oti_mbedtls_suites_copy(const int *list, size_t count)
+{
+    int *copy = mbedtls_calloc(count + 1, sizeof *copy);
+    if (copy != NULL && count > 0)
+        memcpy(copy, list, count * sizeof *copy);
+    return copy;
+}
+
+/* A suite mbedTLS can negotiate at TLS 1.2. */
+static int usable(int id)
+{
+    const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
+    return info != NULL && info->min_minor_ver <= MBEDTLS_SSL_MINOR_VERSION_3 &&
+           info->max_minor_ver >= MBEDTLS_SSL_MINOR_VERSION_3;
+}
+
+static int contains(const int *list, size_t n, int id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == id)
+            return 1;
+    return 0;
+}
+
+otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **out, size_t *count,
+                                     int *custom, otls_error *e)
+{
+    *out = NULL;
+    *count = 0;
+    *custom = cfg->suites != NULL && cfg->suite_count > 0;
+    /* Without a list: mbedTLS's default, in its preference order. */
+    const int *def = mbedtls_ssl_list_ciphersuites();
+    size_t want = *custom ? cfg->suite_count : list_len(def);
+    int *list = mbedtls_calloc(want + 1, sizeof *list);
+    if (list == NULL)
+        return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
+    size_t n = 0;
+    /* Suites mbedTLS lacks (TLS 1.3 ones among them) are dropped, as
+     * OpenSSL drops unknown names from a cipher string. */
+    for (size_t i = 0; i < want; i++) {
+        int id = *custom ? (int)cfg->suites[i] : def[i];
+        if (usable(id) && !contains(list, n, id))
+            list[n++] = id;
+    }
+    if (n == 0) {
+        mbedtls_free(list);
+        return otls_error_setf(e, OTLS_ERR_UNSUPPORTED,
+                               "none of the requested cipher suites is supported by mbedTLS");
+    }
+    *out = list;
+    *count = n;
+    return OTLS_OK;
+}
+
+int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint8_t *offer,
+                                  size_t offer_len)
+{
+    int *list = mbedtls_calloc(count + 1, sizeof *list);
+    if (list == NULL)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < offer_len && n < count; i += 2) {
+        int id = (offer[i] << 8) | offer[i + 1];
+        if (contains(ours, count, id) && !contains(list, n, id))
+            list[n++] = id;
+    }
+    if (n == 0) {
+        mbedtls_free(list);
+        return NULL;
+    }
+    return list;
+}
+
+otls_status oti_mbedtls_enabled_suites(void *conn, uint16_t *out, size_t cap, size_t *count)
+{
+    const struct oti_mbedtls_conn *c = conn;
+    *count = 0;
+    if (c->suites == NULL)
+        return OTLS_ERR_STATE;
+    /* The server's own order, whatever order the client's offer imposed on
+     * this connection. */
+    for (size_t i = 0; c->suites[i] != 0 && *count < cap; i++)
+        out[(*count)++] = (uint16_t)c->suites[i];
+    return OTLS_OK;
+}

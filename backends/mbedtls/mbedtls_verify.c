@@ -1,0 +1,169 @@
+/* Peer verification: the per-connection verify callback records the chain
+ * mbedTLS built (it has no verified-chain API), checks IP addresses (it
+ * matches DNS names only) and drops the name check when it is off. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <mbedtls/asn1.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/platform.h>
+
+#include "mbedtls_backend.h"
+
+/* GeneralName iPAddress [7] (RFC 5280); mbedTLS 2.28 has no constant. */
+#define SAN_IP_ADDRESS 7
+
+void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c)
+{
+    for (int i = 0; i < OTI_MBEDTLS_MAX_DEPTH; i++) {
+        mbedtls_free(c->vchain[i]);
+        c->vchain[i] = NULL;
+        c->vchain_len[i] = 0;
+    }
+    c->vdepth = 0;
+    c->vrun_done = 0;
+    c->vchain_oom = 0;
+}
+
+int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name)
+{
+    if (inet_pton(AF_INET, name, c->ip) == 1) {
+        c->ip_len = 4;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, name, c->ip) == 1) {
+        c->ip_len = 16;
+        return 0;
+    }
+    c->ip_len = 0;
+    return -1;
+}
+
+/* The leaf has an iPAddress SAN equal to the address checked (OpenSSL
+ * never matches an address against the common name, nor does this). */
+static int ip_matches(const struct oti_mbedtls_conn *c, const mbedtls_x509_crt *crt)
+{
+    if (!(crt->OTI_MBEDTLS_F(ext_types) & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME))
+        return 0;
+    for (const mbedtls_x509_sequence *s = &crt->subject_alt_names; s != NULL; s = s->next) {
+        const mbedtls_x509_buf *b = &s->buf;
+        if ((b->tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == SAN_IP_ADDRESS && b->len == c->ip_len &&
+            b->p != NULL && memcmp(b->p, c->ip, c->ip_len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int has_dns_san(const mbedtls_x509_crt *crt)
+{
+    if (!(crt->OTI_MBEDTLS_F(ext_types) & MBEDTLS_X509_EXT_SUBJECT_ALT_NAME))
+        return 0;
+    for (const mbedtls_x509_sequence *s = &crt->subject_alt_names; s != NULL; s = s->next)
+        if ((s->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == MBEDTLS_X509_SAN_DNS_NAME)
+            return 1;
+    return 0;
+}
+
+static int same_text(const unsigned char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+/* OpenSSL's rule for one name: equal ignoring case, or "*.rest" where rest
+ * has two labels or more and the wildcard stands for one whole label that
+ * is not an IDNA one. */
+static int name_matches(const unsigned char *pat, size_t plen, const char *host)
+{
+    size_t hlen = strlen(host);
+    if (plen == hlen && same_text(pat, host, hlen))
+        return 1;
+    if (plen < 4 || pat[0] != '*' || pat[1] != '.' || memchr(pat + 2, '.', plen - 2) == NULL)
+        return 0;
+    const char *dot = strchr(host, '.');
+    if (dot == NULL || dot == host || strncmp(host, "xn--", 4) == 0)
+        return 0;
+    size_t rest = hlen - (size_t)(dot - host);
+    return rest == plen - 1 && same_text(pat + 1, dot, rest);
+}
+
+/* OpenSSL falls back to the subject's common name when the certificate has
+ * no DNS name among its alternative names; mbedTLS skips the common name
+ * whenever the extension exists (with only an IP address in it, say). */
+static int cn_matches(const mbedtls_x509_crt *crt, const char *host)
+{
+    if (host == NULL || has_dns_san(crt))
+        return 0;
+    for (const mbedtls_x509_name *n = &crt->subject; n != NULL; n = n->next)
+        if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0 &&
+            name_matches(n->val.p, n->val.len, host))
+            return 1;
+    return 0;
+}
+
+/* Keeps a copy of one certificate of the chain being verified. */
+static void record(struct oti_mbedtls_conn *c, const mbedtls_x509_crt *crt, int depth)
+{
+    if (depth < 0 || depth >= OTI_MBEDTLS_MAX_DEPTH) {
+        c->vchain_oom = 1; /* deeper than we keep: never report it */
+        return;
+    }
+    mbedtls_free(c->vchain[depth]);
+    c->vchain[depth] = mbedtls_calloc(1, crt->raw.len ? crt->raw.len : 1);
+    c->vchain_len[depth] = 0;
+    if (c->vchain[depth] == NULL) {
+        c->vchain_oom = 1;
+        return;
+    }
+    memcpy(c->vchain[depth], crt->raw.p, crt->raw.len);
+    c->vchain_len[depth] = crt->raw.len;
+}
+
+/* Called once per certificate, from the trust anchor (highest depth) down
+ * to the leaf (depth 0). Never fails: a callback error would make mbedTLS
+ * report every flag at once. */
+int oti_mbedtls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    struct oti_mbedtls_conn *c = p;
+    if (c->vrun_done || c->vdepth == 0) {
+        oti_mbedtls_vchain_clear(c);
+        c->vdepth = depth + 1;
+    }
+    c->saw_chain = 1;
+    record(c, crt, depth);
+    if (depth != 0)
+        return 0;
+    c->vrun_done = 1;
+    /* Off: the name was given for SNI only. On: OpenSSL's common-name
+     * fallback may still accept it. */
+    if (!c->check_name ||
+        ((*flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) && cn_matches(crt, c->hostname)))
+        *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    if (c->check_ip && !ip_matches(c, crt)) {
+        c->ip_mismatch = 1;
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
+    return 0;
+}
+
+int oti_mbedtls_verify_again(struct oti_mbedtls_conn *c, mbedtls_x509_crt *chain)
+{
+    uint32_t flags = 0;
+    oti_mbedtls_vchain_clear(c);
+    /* The names were checked in the original handshake (no name is given
+     * here); the chain is checked against today's trust anchors. */
+    int saved_ip = c->check_ip;
+    c->check_ip = 0;
+    int ret =
+        mbedtls_x509_crt_verify(chain, &c->ctx->ca, NULL, NULL, &flags, oti_mbedtls_verify_cb, c);
+    c->check_ip = saved_ip;
+    return ret == 0 && flags == 0 && !c->vchain_oom ? 0 : -1;
+}
