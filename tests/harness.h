@@ -52,17 +52,26 @@ void th_require_version(const char *backend, otls_tls_version version);
 struct th_cell {
     char client_backend[32];
     char server_backend[32];
-    otls_tls_version version;   /* OTLS_TLS_DEFAULT without TH_DIM_VERSION */
-    enum tpki_key_type key;     /* TPKI_EC without TH_DIM_KEY */
-    otls_verify server_verify;  /* OTLS_VERIFY_NONE without the dimension */
-    int row;                    /* 0..rows-1: a test's own table row */
-    const struct tpki *pki[2];  /* by key type; NULL: generate in the test */
+    otls_tls_version version;  /* OTLS_TLS_DEFAULT without TH_DIM_VERSION */
+    enum tpki_key_type key;    /* TPKI_EC without TH_DIM_KEY */
+    otls_verify server_verify; /* OTLS_VERIFY_NONE without the dimension */
+    int row;                   /* 0..rows-1: a test's own table row */
+    const struct tpki *pki[2]; /* by key type; NULL: generate in the test */
 };
 
 /* The cells: every backend from otls_backends() (both sides the same unless
  * TH_DIM_CROSS), crossed with the dimensions in dims and with rows table
  * rows (0 or 1: one row). For ParameterizedTestParameters. */
 struct criterion_test_params th_cells(unsigned dims, int rows);
+
+/* th_cells, keeping only the cells for which keep() returns non-zero: a
+ * combination a backend cannot do is left out of a suite and reported once,
+ * with its reason, by test_capabilities. */
+struct criterion_test_params th_cells_where(unsigned dims, int rows,
+                                            int (*keep)(const struct th_cell *cell));
+
+/* Whether both backends of the cell speak the version. */
+int th_cell_speaks(const struct th_cell *cell, otls_tls_version version);
 
 /* "openssl->openssl TLSv1.3 EC sv=OPTIONAL row 0": for failure messages.
  * Returns a static buffer. */
@@ -82,24 +91,24 @@ const char *th_verify_name(otls_verify mode);
 /* Connected pairs                                                          */
 
 enum th_transport {
-    TH_FD = 0,        /* blocking socket, server handshake in a thread */
-    TH_FD_NONBLOCK,   /* non-blocking socket via otls_conn_set_fd, one thread */
-    TH_CALLBACKS      /* non-blocking socket via otls_conn_set_io, one thread */
+    TH_FD = 0,      /* blocking socket, server handshake in a thread */
+    TH_FD_NONBLOCK, /* non-blocking socket via otls_conn_set_fd, one thread */
+    TH_CALLBACKS    /* non-blocking socket via otls_conn_set_io, one thread */
 };
 
 struct th_opts {
     const char *client_backend; /* NULL: the default backend */
     const char *server_backend;
-    otls_tls_version version;   /* pinned on both ends (min = max); 0: open */
+    otls_tls_version version; /* pinned on both ends (min = max); 0: open */
     enum tpki_key_type key;
-    const struct tpki *pki;     /* NULL: th_pki(key) */
-    otls_verify server_verify;  /* default NONE */
-    otls_verify client_verify;  /* default REQUIRED */
-    int client_cert;            /* client loads its chain and key; default 0 */
-    int client_ca;              /* client trusts the root; default 1 */
-    int server_ca;              /* server trusts the root; default 1 */
-    int check_hostname;         /* default 1 */
-    const char *hostname;       /* default "localhost"; NULL: none */
+    const struct tpki *pki;    /* NULL: th_pki(key) */
+    otls_verify server_verify; /* default NONE */
+    otls_verify client_verify; /* default REQUIRED */
+    int client_cert;           /* client loads its chain and key; default 0 */
+    int client_ca;             /* client trusts the root; default 1 */
+    int server_ca;             /* server trusts the root; default 1 */
+    int check_hostname;        /* default 1 */
+    const char *hostname;      /* default "localhost"; NULL: none */
     const char *const *client_alpn;
     size_t client_alpn_count;
     const char *const *server_alpn;
@@ -108,6 +117,7 @@ struct th_opts {
     const char *server_ciphers;
     uint32_t client_flags, server_flags;
     enum th_transport transport;
+    const otls_session *session; /* offered by the client; NULL: none */
 };
 
 /* The defaults listed above. */
@@ -127,14 +137,15 @@ struct th_io {
 struct th_pair {
     otls_ctx *cctx, *sctx;
     otls_conn *client, *server;
-    otls_status cst, sst;        /* handshake results */
-    char cerr[512], serr[512];   /* otls_conn_error() after each handshake */
-    int fd[2];                   /* [0] client end, [1] server end */
+    otls_status cst, sst;      /* handshake results */
+    char cerr[512], serr[512]; /* otls_conn_error() after each handshake */
+    int fd[2];                 /* [0] client end, [1] server end */
     struct th_io cio, sio;
-    unsigned long cwant, swant;  /* WANT_* answers seen (one-thread drives) */
+    unsigned long cwant, swant; /* WANT_* answers seen (one-thread drives) */
     const struct tpki *pki;
     enum th_transport transport;
-    char desc[192];              /* for messages */
+    int keep_ctx;   /* th_pair_free leaves the contexts to the caller */
+    char desc[192]; /* for messages */
 };
 
 /* Makes both contexts as o says (fails the test when configuration fails),
@@ -144,13 +155,13 @@ struct th_pair *th_pair_new(const struct th_opts *o);
 /* Creates a context as o says, for one role (fails the test on error). */
 otls_ctx *th_ctx_make(const struct th_opts *o, otls_role role);
 
-/* Connects two ready contexts (takes them over) and runs both handshakes,
- * using o for the transport and hostname only. */
+/* Connects two ready contexts (takes them over unless the caller sets
+ * keep_ctx on the result) and runs both handshakes, using o for the
+ * transport, hostname and session only. */
 struct th_pair *th_pair_connect(otls_ctx *cctx, otls_ctx *sctx, const struct th_opts *o);
 
 /* Like th_pair_connect without the handshake (the caller drives it). */
-struct th_pair *th_pair_connect_only(otls_ctx *cctx, otls_ctx *sctx,
-                                     const struct th_opts *o);
+struct th_pair *th_pair_connect_only(otls_ctx *cctx, otls_ctx *sctx, const struct th_opts *o);
 
 /* Drives both handshakes on a non-blocking pair in this thread. */
 void th_pair_drive(struct th_pair *p);
@@ -158,7 +169,8 @@ void th_pair_drive(struct th_pair *p);
 /* Fails the test unless both handshakes returned OTLS_OK. */
 void th_pair_assert_ok(const struct th_pair *p);
 
-/* Frees connections, contexts and closes the sockets. NULL is a no-op. */
+/* Frees the connections, the contexts (unless keep_ctx) and closes the
+ * sockets. NULL is a no-op. */
 void th_pair_free(struct th_pair *p);
 
 /* ------------------------------------------------------------------------ */

@@ -1,0 +1,120 @@
+/* ALPN selection and SNI, seen from both ends. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <string.h>
+
+#include "harness.h"
+
+/* ------------------------------------------------------------------------ */
+/* ALPN                                                                     */
+
+static const char *const http11[] = {"http/1.1"};
+static const char *const h2_http11[] = {"h2", "http/1.1"};
+static const char *const http11_h2[] = {"http/1.1", "h2"};
+static const char *const spdy[] = {"spdy/3"};
+static const char *const h2[] = {"h2"};
+
+static const struct alpn_case {
+    const char *what;
+    const char *const *client;
+    size_t nclient;
+    const char *const *server;
+    size_t nserver;
+    const char *want; /* NULL: OTLS_NONE on both ends */
+} alpn_cases[] = {
+    {"overlap", http11, 1, h2_http11, 2, "http/1.1"},
+    /* The server picks by its own preference, as Python/OpenSSL do. */
+    {"server preference", h2_http11, 2, http11_h2, 2, "http/1.1"},
+    {"no overlap", spdy, 1, h2, 1, NULL},
+    {"server without ALPN", http11, 1, NULL, 0, NULL},
+    {"client without ALPN", NULL, 0, h2_http11, 2, NULL},
+};
+#define NALPN ((int)(sizeof alpn_cases / sizeof alpn_cases[0]))
+
+ParameterizedTestParameters(alpn, selection)
+{
+    return th_cells(TH_DIM_VERSION, NALPN);
+}
+
+ParameterizedTest(struct th_cell *cell, alpn, selection)
+{
+    const struct alpn_case *k = &alpn_cases[cell->row];
+    th_require_cell(cell);
+    th_require(cell->client_backend, OTLS_FEAT_ALPN, "ALPN");
+    th_require(cell->server_backend, OTLS_FEAT_ALPN, "ALPN");
+    struct th_opts o = th_opts_cell(cell);
+    o.client_alpn = k->client;
+    o.client_alpn_count = k->nclient;
+    o.server_alpn = k->server;
+    o.server_alpn_count = k->nserver;
+    struct th_pair *p = th_pair_new(&o);
+    th_pair_assert_ok(p);
+
+    otls_conn *ends[2] = {p->client, p->server};
+    for (int i = 0; i < 2; i++) {
+        const char *who = i ? "server" : "client";
+        const char *got = NULL;
+        otls_status st = otls_alpn_selected(ends[i], &got);
+        if (k->want) {
+            cr_assert(st == OTLS_OK, "%s: %s: %s ALPN: %s", p->desc, k->what, who,
+                      otls_status_name(st));
+            cr_assert(got && strcmp(got, k->want) == 0, "%s: %s: %s ALPN \"%s\", expected %s",
+                      p->desc, k->what, who, got ? got : "(NULL)", k->want);
+        } else {
+            cr_assert(st == OTLS_NONE, "%s: %s: %s ALPN: %s (\"%s\"), expected OTLS_NONE", p->desc,
+                      k->what, who, otls_status_name(st), st == OTLS_OK && got ? got : "");
+        }
+    }
+    th_pair_free(p);
+}
+
+/* ------------------------------------------------------------------------ */
+/* SNI                                                                      */
+
+static const struct sni_case {
+    const char *hostname; /* set on the client; NULL: none */
+    int check_hostname;
+    const char *want; /* seen by both ends; NULL: OTLS_NONE */
+} sni_cases[] = {
+    {"localhost", 1, "localhost"},
+    {NULL, 0, NULL},
+    /* An IP is checked against the IP SAN but never sent as SNI. */
+    {"127.0.0.1", 1, NULL},
+};
+#define NSNI ((int)(sizeof sni_cases / sizeof sni_cases[0]))
+
+ParameterizedTestParameters(sni, server_name)
+{
+    return th_cells(TH_DIM_VERSION, NSNI);
+}
+
+ParameterizedTest(struct th_cell *cell, sni, server_name)
+{
+    const struct sni_case *k = &sni_cases[cell->row];
+    th_require_cell(cell);
+    th_require(cell->client_backend, OTLS_FEAT_SNI, "SNI");
+    th_require(cell->server_backend, OTLS_FEAT_SNI, "SNI");
+    struct th_opts o = th_opts_cell(cell);
+    o.hostname = k->hostname;
+    o.check_hostname = k->check_hostname;
+    struct th_pair *p = th_pair_new(&o);
+    th_pair_assert_ok(p);
+    const char *name = k->hostname ? k->hostname : "(none)";
+
+    otls_conn *ends[2] = {p->client, p->server};
+    for (int i = 0; i < 2; i++) {
+        const char *who = i ? "server" : "client";
+        const char *got = NULL;
+        otls_status st = otls_server_name(ends[i], &got);
+        if (k->want) {
+            cr_assert(st == OTLS_OK && got && strcmp(got, k->want) == 0,
+                      "%s: hostname %s: %s server name %s \"%s\", expected \"%s\"", p->desc, name,
+                      who, otls_status_name(st), got ? got : "(NULL)", k->want);
+        } else {
+            cr_assert(st == OTLS_NONE,
+                      "%s: hostname %s: %s server name %s (\"%s\"), expected OTLS_NONE", p->desc,
+                      name, who, otls_status_name(st), st == OTLS_OK && got ? got : "");
+        }
+    }
+    th_pair_free(p);
+}
