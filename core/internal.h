@@ -33,6 +33,8 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
 
 /* registry.c */
 const struct otls_provider *oti_provider_find(const char *name);
+/* Why plugin modules that were found failed to load ("" if none did). */
+const char *oti_plugin_errors(void);
 
 struct otls_ctx {
     const struct otls_provider *prov;

@@ -1,24 +1,48 @@
-/* The backends compiled into this library and the default choice. */
+/* The backends of this process: those linked in, then the plugins found at
+ * first use; and the default choice. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <threads.h>
 
-#include "internal.h"
 #include "builtin_backends.h"
+#include "internal.h"
+#include "plugins.h"
 
-/* Filled once, on first use; the provider table itself is constant. */
-static otls_backend_info infos[OTI_BUILTIN_COUNT];
-static once_flag infos_once = ONCE_FLAG_INIT;
+#define MAX_BACKENDS (OTI_BUILTIN_COUNT + OTI_MAX_PLUGINS)
 
-static void fill_infos(void)
+/* Filled once, then only read. */
+static const struct otls_provider *providers[MAX_BACKENDS];
+static otls_backend_info infos[MAX_BACKENDS];
+static size_t backend_count;
+static struct oti_plugin_set plugins;
+static once_flag registry_once = ONCE_FLAG_INIT;
+
+static bool is_builtin(const char *name)
 {
+    for (size_t i = 0; i < OTI_BUILTIN_COUNT; i++)
+        if (strcmp(oti_builtin_providers[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+static void registry_init(void)
+{
+    for (size_t i = 0; i < OTI_BUILTIN_COUNT; i++)
+        providers[backend_count++] = oti_builtin_providers[i];
+    plugins.is_taken = is_builtin;
+    oti_plugins_load(&plugins);
+    for (size_t i = 0; i < plugins.count; i++) {
+        infos[backend_count].plugin_path = plugins.paths[i];
+        providers[backend_count++] = plugins.providers[i];
+    }
+
     const char *def = otls_default_backend();
-    for (size_t i = 0; i < OTI_BUILTIN_COUNT; i++) {
-        const struct otls_provider *p = oti_builtin_providers[i];
-        infos[i].name = p->name;
-        infos[i].library_version = p->lib_version();
-        infos[i].features = p->features;
-        infos[i].is_default = strcmp(p->name, def) == 0;
+    for (size_t i = 0; i < backend_count; i++) {
+        infos[i].name = providers[i]->name;
+        infos[i].library_version = providers[i]->lib_version();
+        infos[i].features = providers[i]->features;
+        infos[i].is_default = strcmp(providers[i]->name, def) == 0;
     }
 }
 
@@ -26,9 +50,9 @@ otls_status otls_backends(const otls_backend_info **list, size_t *count)
 {
     if (list == NULL || count == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
-    call_once(&infos_once, fill_infos);
+    call_once(&registry_once, registry_init);
     *list = infos;
-    *count = OTI_BUILTIN_COUNT;
+    *count = backend_count;
     return OTLS_OK;
 }
 
@@ -42,8 +66,15 @@ const char *otls_default_backend(void)
 
 const struct otls_provider *oti_provider_find(const char *name)
 {
-    for (size_t i = 0; i < OTI_BUILTIN_COUNT; i++)
-        if (strcmp(oti_builtin_providers[i]->name, name) == 0)
-            return oti_builtin_providers[i];
+    call_once(&registry_once, registry_init);
+    for (size_t i = 0; i < backend_count; i++)
+        if (strcmp(providers[i]->name, name) == 0)
+            return providers[i];
     return NULL;
+}
+
+const char *oti_plugin_errors(void)
+{
+    call_once(&registry_once, registry_init);
+    return plugins.errors;
 }

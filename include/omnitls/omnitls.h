@@ -92,10 +92,15 @@ typedef struct otls_backend_info {
     const char *library_version; /* the TLS library's own version string */
     uint32_t features;           /* OTLS_FEAT_* bits */
     int is_default;              /* 1 for the backend NULL selects */
+    const char *plugin_path;     /* the module it was loaded from; NULL if built in */
 } otls_backend_info;
 
-/* Lists the available backends. *list points to a library-owned array of
- * *count entries, valid for the life of the process. Never fails. */
+/* Lists the available backends: those built into the library, then the
+ * plugin modules (omnitls-<name>.so) found in $OMNITLS_PLUGIN_PATH
+ * (colon-separated directories) and the library's plugin directory; the
+ * first module of a name wins. *list points to a library-owned array of
+ * *count entries, valid for the life of the process. Fails only on NULL
+ * arguments. */
 OTLS_API otls_status otls_backends(const otls_backend_info **list, size_t *count);
 
 /* Name of the backend otls_ctx_new(NULL, ...) selects: the OMNITLS_BACKEND

@@ -60,7 +60,10 @@ static void print_text(const otls_backend_info *list, size_t count)
                 sep = ",";
             }
         }
-        printf("%s\n", list[i].is_default ? "  (default)" : "");
+        printf("%s", list[i].is_default ? "  (default)" : "");
+        if (list[i].plugin_path)
+            printf("  plugin %s", list[i].plugin_path);
+        printf("\n");
     }
 }
 
@@ -85,6 +88,11 @@ static int print_json(const otls_backend_info *list, size_t count)
         cli_json_end_array(&w);
         cli_json_key(&w, "default");
         cli_json_bool(&w, list[i].is_default);
+        cli_json_key(&w, "plugin");
+        if (list[i].plugin_path)
+            cli_json_string(&w, list[i].plugin_path);
+        else
+            cli_json_null(&w);
         cli_json_end_object(&w);
     }
     cli_json_end_array(&w);

@@ -1,0 +1,122 @@
+/* Backend plugins: omnitls-<name>.so modules loaded with dlopen(RTLD_LOCAL),
+ * so that stacks which cannot share one link (OpenSSL and wolfSSL export the
+ * same SSL_* names) can share one process. Searched in $OMNITLS_PLUGIN_PATH
+ * (colon-separated), then the install and build-tree plugin directories. */
+#include <string.h>
+
+#include "internal.h"
+#include "plugins.h"
+
+#if OTI_ENABLE_PLUGINS
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define PREFIX "omnitls-"
+#define SUFFIX ".so"
+
+static bool is_plugin_file(const char *name)
+{
+    size_t n = strlen(name);
+    return n > strlen(PREFIX) + strlen(SUFFIX) && strncmp(name, PREFIX, strlen(PREFIX)) == 0 &&
+           strcmp(name + n - strlen(SUFFIX), SUFFIX) == 0;
+}
+
+/* Appends "path: why; " to the notes, cut off when they are full. */
+static void note(struct oti_plugin_set *set, const char *path, const char *why)
+{
+    size_t used = strlen(set->errors);
+    if (used + 1 >= sizeof set->errors)
+        return;
+    int n = snprintf(set->errors + used, sizeof set->errors - used, "%.200s: %.200s; ", path, why);
+    if (n < 0)
+        set->errors[used] = '\0';
+}
+
+/* Loads one module; a failure is noted, never fatal: the other backends
+ * still work. Handles are kept for the life of the process. */
+static void load_one(struct oti_plugin_set *set, const char *path, const char *file)
+{
+    if (set->count == OTI_MAX_PLUGINS)
+        return;
+    /* The file name says the backend: a name already present (built in, or
+     * found earlier on the path) wins, as PATH lookups do. */
+    char name[64];
+    size_t len = strlen(file) - strlen(PREFIX) - strlen(SUFFIX);
+    if (len >= sizeof name)
+        return;
+    memcpy(name, file + strlen(PREFIX), len);
+    name[len] = '\0';
+    if (set->is_taken(name))
+        return;
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->providers[i]->name, name) == 0)
+            return;
+
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        note(set, path, dlerror());
+        return;
+    }
+    const struct otls_provider *(*entry)(void) = NULL;
+    /* POSIX allows this conversion for dlsym results. */
+    *(void **)(&entry) = dlsym(handle, "otls_plugin_provider");
+    const struct otls_provider *p = entry ? entry() : NULL;
+    if (p == NULL || p->abi != OTLS_PROVIDER_ABI || p->name == NULL || strcmp(p->name, name) != 0) {
+        note(set, path,
+             p == NULL ? "no otls_plugin_provider entry point"
+                       : "built for another provider ABI or named otherwise");
+        dlclose(handle);
+        return;
+    }
+    set->paths[set->count] = oti_strdup(path); /* NULL on failure: only a report */
+    set->providers[set->count++] = p;
+}
+
+static void scan_dir(struct oti_plugin_set *set, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *ent;
+    char path[4096];
+    while ((ent = readdir(d)) != NULL) {
+        if (!is_plugin_file(ent->d_name))
+            continue;
+        int n = snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        if (n > 0 && (size_t)n < sizeof path)
+            load_one(set, path, ent->d_name);
+    }
+    closedir(d);
+}
+
+static void scan_path(struct oti_plugin_set *set, const char *list)
+{
+    char dir[4096];
+    while (list && *list) {
+        size_t n = strcspn(list, ":");
+        if (n > 0 && n < sizeof dir) {
+            memcpy(dir, list, n);
+            dir[n] = '\0';
+            scan_dir(set, dir);
+        }
+        list += n + (list[n] == ':');
+    }
+}
+
+void oti_plugins_load(struct oti_plugin_set *set)
+{
+    scan_path(set, getenv("OMNITLS_PLUGIN_PATH"));
+    scan_path(set, OTI_PLUGIN_DIRS);
+}
+
+#else
+
+void oti_plugins_load(struct oti_plugin_set *set)
+{
+    (void)set; /* a build without dlopen has its backends built in */
+}
+
+#endif
