@@ -1,0 +1,166 @@
+/* OIDs as OpenSSL 3.0 prints them: OBJ_obj2txt() gives the long name of a
+ * known object, else the dotted form (with arcs of any size: OpenSSL
+ * switches to BIGNUMs), and fails for OIDs over 586 octets. */
+#include <stdio.h>
+
+#include "cert_internal.h"
+
+struct oid_name {
+    const char *der;
+    uint8_t len;
+    const char *name;
+};
+
+static const struct oid_name oid_names[] = {
+#include "oid_names.inc"
+};
+
+const uint8_t oti_oid_san[3] = {0x55, 0x1d, 0x11};                                   /* 2.5.29.17 */
+const uint8_t oti_oid_crldp[3] = {0x55, 0x1d, 0x1f};                                 /* 2.5.29.31 */
+const uint8_t oti_oid_basic[3] = {0x55, 0x1d, 0x13};                                 /* 2.5.29.19 */
+const uint8_t oti_oid_key_usage[3] = {0x55, 0x1d, 0x0f};                             /* 2.5.29.15 */
+const uint8_t oti_oid_eku[3] = {0x55, 0x1d, 0x25};                                   /* 2.5.29.37 */
+const uint8_t oti_oid_aia[8] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};     /* pe 1 */
+const uint8_t oti_oid_ad_ocsp[8] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01}; /* ad 1 */
+const uint8_t oti_oid_ad_ca_issuers[8] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02};
+
+/* OpenSSL's obj_cmp order: length first, then bytes. */
+static int cmp(const uint8_t *a, size_t alen, const struct oid_name *b)
+{
+    if (alen != b->len)
+        return alen < b->len ? -1 : 1;
+    return memcmp(a, b->der, alen);
+}
+
+const char *oti_oid_long_name(const uint8_t *oid, size_t len)
+{
+    size_t lo = 0, hi = sizeof oid_names / sizeof oid_names[0];
+    if (len == 0 || len > 255)
+        return NULL;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp(oid, len, &oid_names[mid]);
+        if (c == 0)
+            return oid_names[mid].name;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* A sub-identifier in base 1e9 limbs, least significant first. 586 octets of
+ * 7 bits each make at most 4102 bits: 1235 decimal digits, 138 limbs. */
+#define LIMBS 140
+struct bignum {
+    uint32_t limb[LIMBS];
+    size_t n;
+};
+
+static void bn_mul_add(struct bignum *v, unsigned mul, unsigned add)
+{
+    uint64_t carry = add;
+    for (size_t i = 0; i < v->n; i++) {
+        uint64_t x = (uint64_t)v->limb[i] * mul + carry;
+        v->limb[i] = (uint32_t)(x % 1000000000u);
+        carry = x / 1000000000u;
+    }
+    while (carry && v->n < LIMBS) {
+        v->limb[v->n++] = (uint32_t)(carry % 1000000000u);
+        carry /= 1000000000u;
+    }
+}
+
+/* v -= s where v >= s. */
+static void bn_sub_small(struct bignum *v, unsigned s)
+{
+    uint64_t borrow = s;
+    for (size_t i = 0; i < v->n && borrow; i++) {
+        if (v->limb[i] >= borrow) {
+            v->limb[i] -= (uint32_t)borrow;
+            borrow = 0;
+        } else {
+            v->limb[i] = (uint32_t)(v->limb[i] + 1000000000u - borrow);
+            borrow = 1;
+        }
+    }
+    while (v->n > 1 && v->limb[v->n - 1] == 0)
+        v->n--;
+}
+
+static bool bn_ge_small(const struct bignum *v, unsigned s)
+{
+    return v->n > 1 || v->limb[0] >= s;
+}
+
+static void bn_put(struct oti_buf *b, const struct bignum *v)
+{
+    char tmp[16];
+    snprintf(tmp, sizeof tmp, "%u", (unsigned)v->limb[v->n - 1]);
+    oti_buf_puts(b, tmp);
+    for (size_t i = v->n - 1; i-- > 0;) {
+        snprintf(tmp, sizeof tmp, "%09u", (unsigned)v->limb[i]);
+        oti_buf_puts(b, tmp);
+    }
+}
+
+void oti_oid_dotted(struct oti_buf *b, const uint8_t *oid, size_t len)
+{
+    size_t i = 0;
+    bool first = true;
+    while (i < len) {
+        struct bignum v = {{0}, 1};
+        do {
+            bn_mul_add(&v, 128, oid[i] & 0x7f);
+        } while (oid[i++] & 0x80 && i < len);
+        if (first) {
+            /* The first sub-identifier holds two arcs: X*40+Y, X <= 2. */
+            unsigned x = bn_ge_small(&v, 80) ? 2 : bn_ge_small(&v, 40) ? 1 : 0;
+            bn_sub_small(&v, x * 40);
+            oti_buf_putc(b, (char)('0' + x));
+            first = false;
+        }
+        oti_buf_putc(b, '.');
+        bn_put(b, &v);
+    }
+}
+
+/* OpenSSL 3.0.9+ refuses to print OIDs longer than this (RFC 2578's 128
+ * sub-identifiers of 32 bits); CPython then raises. */
+#define OID_TEXT_MAX_OCTETS 586
+
+const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int *status)
+{
+    const char *name = oti_oid_long_name(oid, len);
+    *status = OTI_OK;
+    if (name)
+        return name;
+    if (len > OID_TEXT_MAX_OCTETS) {
+        *status = OTLS_ERR_PARSE;
+        return NULL;
+    }
+    struct oti_buf b = {0};
+    oti_oid_dotted(&b, oid, len);
+    char *s = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
+    oti_buf_free(&b);
+    if (s == NULL)
+        *status = oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
+    return s;
+}
+
+int oti_oid_fill(struct oti_dec *d, const uint8_t *oid, size_t len, otls_cert_oid *out)
+{
+    struct oti_buf b = {0};
+    if (len > OID_TEXT_MAX_OCTETS)
+        oti_buf_puts(&b, "<OID too long>"); /* OpenSSL cannot print it either */
+    else
+        oti_oid_dotted(&b, oid, len);
+    out->oid = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
+    oti_buf_free(&b);
+    if (out->oid == NULL)
+        return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
+    const char *name = oti_oid_long_name(oid, len);
+    out->name = name ? name : out->oid;
+    return OTI_OK;
+}
