@@ -28,11 +28,11 @@ otls_ctx *otls_ctx_new(const char *backend, otls_role role, otls_error *err)
     const char *name = backend ? backend : otls_default_backend();
     const struct otls_provider *prov = oti_provider_find(name);
     if (prov == NULL) {
-        const char *why = oti_plugin_errors();
+        const char *why = oti_plugin_failure(name);
         err->code = oti_set_error(err->message, sizeof err->message, OTLS_ERR_NOT_FOUND,
-                                  "no TLS backend named '%.64s' in this build%s%s%.120s", name,
+                                  "no TLS backend named '%.64s' in this build%s%s%.150s", name,
                                   backend ? "" : " (from OMNITLS_BACKEND)",
-                                  *why ? "; plugins that failed to load: " : "", why);
+                                  why ? "; its plugin did not load: " : "", why ? why : "");
         return NULL;
     }
     if (prov->abi != OTLS_PROVIDER_ABI) {

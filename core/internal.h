@@ -33,8 +33,10 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
 
 /* registry.c */
 const struct otls_provider *oti_provider_find(const char *name);
-/* Why plugin modules that were found failed to load ("" if none did). */
+/* Why plugin modules that were found failed to load ("" if none did); and
+ * why the one for a backend name did, or NULL. */
 const char *oti_plugin_errors(void);
+const char *oti_plugin_failure(const char *name);
 
 struct otls_ctx {
     const struct otls_provider *prov;
@@ -72,7 +74,7 @@ struct otls_conn {
     void *io_user;
     int fd; /* for the fd transport */
     char *hostname;
-    otls_session *session; /* client: offered for resumption */
+    otls_session *session;    /* client: offered for resumption */
     struct oti_hello_tap tap; /* server: watches the ClientHello go by */
     struct oti_facts facts;
     char error[256];

@@ -24,15 +24,25 @@ static bool is_plugin_file(const char *name)
            strcmp(name + n - strlen(SUFFIX), SUFFIX) == 0;
 }
 
-/* Appends "path: why; " to the notes, cut off when they are full. */
-static void note(struct oti_plugin_set *set, const char *path, const char *why)
+/* Records why the module for name did not load, and adds it to the
+ * summary, cut off when that is full. */
+static void note(struct oti_plugin_set *set, const char *name, const char *path, const char *why)
 {
-    size_t used = strlen(set->errors);
-    if (used + 1 >= sizeof set->errors)
-        return;
-    int n = snprintf(set->errors + used, sizeof set->errors - used, "%.200s: %.200s; ", path, why);
+    /* dlerror() already starts with the path. */
+    bool named = strncmp(why, path, strlen(path)) == 0;
+    char line[240];
+    int n =
+        snprintf(line, sizeof line, "%.150s%s%.150s", named ? "" : path, named ? "" : ": ", why);
     if (n < 0)
-        set->errors[used] = '\0';
+        return;
+    if (set->failed_count < OTI_MAX_PLUGINS) {
+        snprintf(set->failed[set->failed_count].name, sizeof set->failed[0].name, "%s", name);
+        memcpy(set->failed[set->failed_count].reason, line, sizeof line);
+        set->failed_count++;
+    }
+    size_t used = strlen(set->errors);
+    if (used + strlen(line) + 3 < sizeof set->errors)
+        snprintf(set->errors + used, sizeof set->errors - used, "%s; ", line);
 }
 
 /* Loads one module; a failure is noted, never fatal: the other backends
@@ -57,7 +67,7 @@ static void load_one(struct oti_plugin_set *set, const char *path, const char *f
 
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
-        note(set, path, dlerror());
+        note(set, name, path, dlerror());
         return;
     }
     const struct otls_provider *(*entry)(void) = NULL;
@@ -65,7 +75,7 @@ static void load_one(struct oti_plugin_set *set, const char *path, const char *f
     *(void **)(&entry) = dlsym(handle, "otls_plugin_provider");
     const struct otls_provider *p = entry ? entry() : NULL;
     if (p == NULL || p->abi != OTLS_PROVIDER_ABI || p->name == NULL || strcmp(p->name, name) != 0) {
-        note(set, path,
+        note(set, name, path,
              p == NULL ? "no otls_plugin_provider entry point"
                        : "built for another provider ABI or named otherwise");
         dlclose(handle);
@@ -120,3 +130,11 @@ void oti_plugins_load(struct oti_plugin_set *set)
 }
 
 #endif
+
+const char *oti_plugins_failure(const struct oti_plugin_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->failed_count; i++)
+        if (strcmp(set->failed[i].name, name) == 0)
+            return set->failed[i].reason;
+    return NULL;
+}

@@ -73,6 +73,17 @@ const struct otls_provider *oti_provider_find(const char *name)
     return NULL;
 }
 
+const char *otls_backend_load_errors(void)
+{
+    return oti_plugin_errors();
+}
+
+const char *oti_plugin_failure(const char *name)
+{
+    call_once(&registry_once, registry_init);
+    return oti_plugins_failure(&plugins, name);
+}
+
 const char *oti_plugin_errors(void)
 {
     call_once(&registry_once, registry_init);

@@ -103,6 +103,12 @@ typedef struct otls_backend_info {
  * arguments. */
 OTLS_API otls_status otls_backends(const otls_backend_info **list, size_t *count);
 
+/* Why plugin modules that were found could not be loaded, as
+ * "path: reason; ..." (missing library, wrong provider ABI, no entry point),
+ * or "" when none failed. Library-owned, valid for the life of the
+ * process. */
+OTLS_API const char *otls_backend_load_errors(void);
+
 /* Name of the backend otls_ctx_new(NULL, ...) selects: the OMNITLS_BACKEND
  * environment variable if set, else the build's default. */
 OTLS_API const char *otls_default_backend(void);

@@ -12,14 +12,14 @@ static const struct {
     uint32_t bit;
     const char *name;
 } features[] = {
-    { OTLS_FEAT_TLS12, "tls1.2" },
-    { OTLS_FEAT_TLS13, "tls1.3" },
-    { OTLS_FEAT_VERIFIED_CHAIN, "verified-chain" },
-    { OTLS_FEAT_TLS_UNIQUE, "tls-unique" },
-    { OTLS_FEAT_EXPORTER, "exporter" },
-    { OTLS_FEAT_ALPN, "alpn" },
-    { OTLS_FEAT_SNI, "sni" },
-    { OTLS_FEAT_RESUMPTION, "resumption" },
+    {OTLS_FEAT_TLS12, "tls1.2"},
+    {OTLS_FEAT_TLS13, "tls1.3"},
+    {OTLS_FEAT_VERIFIED_CHAIN, "verified-chain"},
+    {OTLS_FEAT_TLS_UNIQUE, "tls-unique"},
+    {OTLS_FEAT_EXPORTER, "exporter"},
+    {OTLS_FEAT_ALPN, "alpn"},
+    {OTLS_FEAT_SNI, "sni"},
+    {OTLS_FEAT_RESUMPTION, "resumption"},
 };
 #define N_FEATURES (sizeof features / sizeof features[0])
 
@@ -65,6 +65,9 @@ static void print_text(const otls_backend_info *list, size_t count)
             printf("  plugin %s", list[i].plugin_path);
         printf("\n");
     }
+    const char *errors = otls_backend_load_errors();
+    if (*errors)
+        printf("not loaded: %s\n", errors);
 }
 
 static int print_json(const otls_backend_info *list, size_t count)
@@ -96,6 +99,10 @@ static int print_json(const otls_backend_info *list, size_t count)
         cli_json_end_object(&w);
     }
     cli_json_end_array(&w);
+    /* The array's shape is fixed for other tools; load failures go to
+     * stderr. */
+    if (*otls_backend_load_errors())
+        fprintf(stderr, "omnitls backends: not loaded: %s\n", otls_backend_load_errors());
     if (w.failed) {
         fputs("omnitls backends: out of memory\n", stderr);
         rc = CLI_EXIT_FAILURE;
