@@ -15,20 +15,20 @@
 struct oti_openssl_ctx {
     SSL_CTX *ssl_ctx;
     otls_role role;
-    otls_verify verify;       /* from the last configure */
-    int check_hostname;       /* from the last configure */
-    unsigned char *alpn;      /* our copy of the ALPN wire list (server: the
-                               * select callback reads it) */
+    otls_verify verify;  /* from the last configure */
+    int check_hostname;  /* from the last configure */
+    unsigned char *alpn; /* our copy of the ALPN wire list (server: the
+                          * select callback reads it) */
     size_t alpn_len;
-    char *default_ciphers;    /* OpenSSL's TLS 1.2 list as the context began */
-    char *default_suites13;   /* OpenSSL's TLS 1.3 list as the context began */
-    int default_server_pref;  /* SSL_OP_CIPHER_SERVER_PREFERENCE at start */
+    char *default_ciphers;   /* OpenSSL's TLS 1.2 list as the context began */
+    char *default_suites13;  /* OpenSSL's TLS 1.3 list as the context began */
+    int default_server_pref; /* SSL_OP_CIPHER_SERVER_PREFERENCE at start */
     /* This side's certificate, applied to each SSL in conn_init, so that a
      * second ctx_set_own_chain replaces the first whatever its key type
      * (SSL_CTX keeps one slot per key type and cannot clear them). */
     X509 *leaf;
     EVP_PKEY *key;
-    STACK_OF(X509) *chain;    /* intermediates */
+    STACK_OF(X509) * chain; /* intermediates */
 };
 
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
@@ -37,9 +37,9 @@ struct oti_openssl_conn {
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    char *hostname;           /* client: the name checked, for messages */
-    int io_eof;               /* recv returned 0 */
-    int io_failed;            /* recv or send returned OTLS_IO_ERROR */
+    char *hostname; /* client: the name checked, for messages */
+    int io_eof;     /* recv returned 0 */
+    int io_failed;  /* recv or send returned OTLS_IO_ERROR */
 };
 
 /* What an SSL_* call was doing, for error mapping. */
@@ -53,8 +53,7 @@ enum oti_openssl_op {
 /* openssl_ctx.c */
 otls_status oti_openssl_ctx_init(void *ctx, otls_role role, otls_error *e);
 void oti_openssl_ctx_free(void *ctx);
-otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg,
-                                      otls_error *e);
+otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
 
 /* openssl_suites.c */
 otls_status oti_openssl_suites_save_defaults(struct oti_openssl_ctx *c, otls_error *e);
@@ -78,8 +77,7 @@ otls_status oti_openssl_conn_init(void *conn, void *ctx, const struct otls_conn_
 void oti_openssl_conn_free(void *conn);
 otls_status oti_openssl_handshake(void *conn, otls_error *e);
 otls_status oti_openssl_read(void *conn, void *buf, size_t len, size_t *got, otls_error *e);
-otls_status oti_openssl_write(void *conn, const void *buf, size_t len, size_t *put,
-                              otls_error *e);
+otls_status oti_openssl_write(void *conn, const void *buf, size_t len, size_t *put, otls_error *e);
 otls_status oti_openssl_shutdown(void *conn, otls_error *e);
 
 /* openssl_errors.c: both drain the thread's error queue. queue_error sets

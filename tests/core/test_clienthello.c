@@ -64,8 +64,7 @@ Test(clienthello, whole_and_fragmented)
         size_t len = build_hello(wire, some_suites, N_SUITES, frag);
         uint16_t got[16];
         size_t count = 0;
-        cr_assert_eq(oti_hello_parse(wire, len, got, 16, &count), OTI_HELLO_DONE, "frag %zu",
-                     frag);
+        cr_assert_eq(oti_hello_parse(wire, len, got, 16, &count), OTI_HELLO_DONE, "frag %zu", frag);
         cr_assert_eq(count, N_SUITES);
         cr_assert_arr_eq(got, some_suites, sizeof some_suites);
     }
@@ -111,11 +110,11 @@ static enum oti_hello_result parse_mutated(size_t index, uint8_t value)
 
 Test(clienthello, malformed)
 {
-    cr_assert_eq(parse_mutated(0, 23), OTI_HELLO_MALFORMED);   /* application data */
-    cr_assert_eq(parse_mutated(1, 2), OTI_HELLO_MALFORMED);    /* record version */
-    cr_assert_eq(parse_mutated(5, 2), OTI_HELLO_MALFORMED);    /* server_hello */
-    cr_assert_eq(parse_mutated(9, 2), OTI_HELLO_MALFORMED);    /* legacy_version */
-    cr_assert_eq(parse_mutated(43, 33), OTI_HELLO_MALFORMED);  /* session id too long */
+    cr_assert_eq(parse_mutated(0, 23), OTI_HELLO_MALFORMED);    /* application data */
+    cr_assert_eq(parse_mutated(1, 2), OTI_HELLO_MALFORMED);     /* record version */
+    cr_assert_eq(parse_mutated(5, 2), OTI_HELLO_MALFORMED);     /* server_hello */
+    cr_assert_eq(parse_mutated(9, 2), OTI_HELLO_MALFORMED);     /* legacy_version */
+    cr_assert_eq(parse_mutated(43, 33), OTI_HELLO_MALFORMED);   /* session id too long */
     cr_assert_eq(parse_mutated(77, 0x0d), OTI_HELLO_MALFORMED); /* odd suite length */
     cr_assert_eq(parse_mutated(76, 0xff), OTI_HELLO_MALFORMED); /* list beyond body */
     /* A record with a zero length or over the limit. */

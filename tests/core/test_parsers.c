@@ -20,9 +20,10 @@ static otls_status decode(const char *text, struct oti_pem_block **b, size_t *n)
 
 Test(pem, blocks_and_kinds)
 {
-    const char *text = "junk before\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
-                       "-----BEGIN PRIVATE KEY-----\nAAEC\r\nAw==\n-----END PRIVATE KEY-----\n"
-                       "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+    const char *text =
+        "junk before\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        "-----BEGIN PRIVATE KEY-----\nAAEC\r\nAw==\n-----END PRIVATE KEY-----\n"
+        "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
     struct oti_pem_block *b;
     size_t n;
     cr_assert_eq(decode(text, &b, &n), OTLS_OK);
@@ -41,12 +42,15 @@ Test(pem, encrypted_keys_are_recognised)
     struct oti_pem_block *b;
     size_t n;
     cr_assert_eq(decode("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n"
-                        "-----END ENCRYPTED PRIVATE KEY-----\n", &b, &n), OTLS_OK);
+                        "-----END ENCRYPTED PRIVATE KEY-----\n",
+                        &b, &n),
+                 OTLS_OK);
     cr_assert_eq(b[0].kind, OTI_PEM_ENCRYPTED_KEY);
     oti_pem_free(b, n);
     cr_assert_eq(decode("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
                         "DEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n",
-                        &b, &n), OTLS_OK);
+                        &b, &n),
+                 OTLS_OK);
     cr_assert_eq(b[0].kind, OTI_PEM_ENCRYPTED_KEY);
     oti_pem_free(b, n);
 }
@@ -67,7 +71,9 @@ Test(pem, malformed)
     struct oti_pem_block *b;
     size_t n;
     const char *bad[] = {
-        "", "hello", "-----BEGIN CERTIFICATE-----\nAAAA\n",
+        "",
+        "hello",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n",
         "-----BEGIN CERTIFICATE-----\nAAAA\n-----END KEY-----\n",
         "-----BEGIN CERTIFICATE-----\nA*AA\n-----END CERTIFICATE-----\n",
         "-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n",
@@ -174,10 +180,10 @@ static otls_status hash_for(const uint8_t *alg, size_t alg_len, int *hash)
 
 Test(server_end_point, hash_choice)
 {
-    const uint8_t sha1_rsa[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                0x0d, 0x01, 0x01, 0x05, 0x05, 0x00};
-    const uint8_t sha384_ecdsa[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48,
-                                    0xce, 0x3d, 0x04, 0x03, 0x03};
+    const uint8_t sha1_rsa[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00};
+    const uint8_t sha384_ecdsa[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
+                                    0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
     const uint8_t ed25519[] = {0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70};
     /* RSASSA-PSS with hashAlgorithm sha512. */
     const uint8_t pss512[] = {0x30, 0x1c, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,

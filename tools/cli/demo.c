@@ -195,7 +195,7 @@ static int print_result(struct cli_peer *client, struct cli_peer *server)
 
 int cli_demo_main(int argc, char **argv)
 {
-    struct cli_demo_opts opts = { NULL, NULL, OTLS_TLS_DEFAULT, TPKI_EC, OTLS_VERIFY_REQUIRED };
+    struct cli_demo_opts opts = {NULL, NULL, OTLS_TLS_DEFAULT, TPKI_EC, OTLS_VERIFY_REQUIRED};
     struct tpki pki;
     struct cli_peer client;
     struct server_job server;

@@ -10,15 +10,15 @@
 struct cli_demo_opts {
     const char *client_backend; /* NULL: the default backend */
     const char *server_backend;
-    otls_tls_version version;   /* OTLS_TLS_DEFAULT: not restricted */
+    otls_tls_version version; /* OTLS_TLS_DEFAULT: not restricted */
     enum tpki_key_type key;
     otls_verify verify;
 };
 
 /* Makes the configured context of one side. Returns NULL with a message that
  * names the side, the call, the status and the context's error in err. */
-otls_ctx *cli_demo_ctx(otls_role role, const struct cli_demo_opts *opts,
-                       const struct tpki *pki, char *err, size_t err_len);
+otls_ctx *cli_demo_ctx(otls_role role, const struct cli_demo_opts *opts, const struct tpki *pki,
+                       char *err, size_t err_len);
 
 /* One side of the demo connection. */
 struct cli_peer {

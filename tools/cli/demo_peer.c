@@ -18,9 +18,8 @@ static void fail(struct cli_peer *p, otls_conn *conn, const char *call, otls_sta
     const char *text = conn ? otls_conn_error(conn) : "";
 
     if (st == OTLS_WANT_READ || st == OTLS_WANT_WRITE)
-        snprintf(p->err, sizeof p->err,
-                 "%s failed: %s: timed out, the peer did nothing for %d s", call,
-                 otls_status_name(st), CLI_NET_TIMEOUT_SECONDS);
+        snprintf(p->err, sizeof p->err, "%s failed: %s: timed out, the peer did nothing for %d s",
+                 call, otls_status_name(st), CLI_NET_TIMEOUT_SECONDS);
     else if (st == OTLS_CLOSED)
         snprintf(p->err, sizeof p->err, "%s failed: %s: the peer closed the TLS session early",
                  call, otls_status_name(st));
@@ -89,13 +88,12 @@ static int exchange(struct cli_peer *p, otls_conn *conn)
         return -1;
     }
     if (stalled) {
-        snprintf(p->err, sizeof p->err,
-                 "otls_read returned OTLS_OK with no data %d times in a row", MAX_EMPTY_READS);
+        snprintf(p->err, sizeof p->err, "otls_read returned OTLS_OK with no data %d times in a row",
+                 MAX_EMPTY_READS);
         return -1;
     }
     if (memcmp(buf, theirs, 4) != 0) {
-        snprintf(p->err, sizeof p->err, "expected \"%s\" from the peer, got other bytes",
-                 theirs);
+        snprintf(p->err, sizeof p->err, "expected \"%s\" from the peer, got other bytes", theirs);
         return -1;
     }
     if (!client && (st = write_all(conn, mine, 4)) != OTLS_OK) {

@@ -77,10 +77,22 @@ static void close_container(struct cli_json *w, char c)
     put(w, &c, 1);
 }
 
-void cli_json_begin_object(struct cli_json *w) { open_container(w, '{'); }
-void cli_json_end_object(struct cli_json *w) { close_container(w, '}'); }
-void cli_json_begin_array(struct cli_json *w) { open_container(w, '['); }
-void cli_json_end_array(struct cli_json *w) { close_container(w, ']'); }
+void cli_json_begin_object(struct cli_json *w)
+{
+    open_container(w, '{');
+}
+void cli_json_end_object(struct cli_json *w)
+{
+    close_container(w, '}');
+}
+void cli_json_begin_array(struct cli_json *w)
+{
+    open_container(w, '[');
+}
+void cli_json_end_array(struct cli_json *w)
+{
+    close_container(w, ']');
+}
 
 /* Quotes and escapes s[0..len): '"' and '\\' get a backslash, ASCII control
  * characters (and DEL) become \u00XX, everything else is copied, so UTF-8

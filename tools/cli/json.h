@@ -10,8 +10,8 @@
 #define CLI_JSON_MAX_DEPTH 32
 
 struct cli_json {
-    char *buf;     /* NUL-terminated text written so far (NULL when empty) */
-    size_t len;    /* bytes in buf, without the NUL */
+    char *buf;  /* NUL-terminated text written so far (NULL when empty) */
+    size_t len; /* bytes in buf, without the NUL */
     size_t cap;
     int failed;    /* 1 after an allocation failure or a nesting error */
     int after_key; /* 1 when the next value belongs to a key just written */

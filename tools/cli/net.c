@@ -21,7 +21,7 @@ static void set_err(char *err, size_t err_len, const char *what)
  * SO_RCVTIMEO also bounds accept() and SO_SNDTIMEO bounds connect(). */
 static int set_timeouts(int fd)
 {
-    struct timeval tv = { CLI_NET_TIMEOUT_SECONDS, 0 };
+    struct timeval tv = {CLI_NET_TIMEOUT_SECONDS, 0};
 
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
         return -1;

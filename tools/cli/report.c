@@ -11,8 +11,7 @@
 
 /* Records a failed call in the errors object. The conn error text is copied
  * at once: it is only valid until the next call on conn. */
-static void add_error(struct cli_json *errs, otls_conn *conn, const char *field,
-                      otls_status st)
+static void add_error(struct cli_json *errs, otls_conn *conn, const char *field, otls_status st)
 {
     const char *name = otls_status_name(st);
     const char *text = otls_conn_error(conn);
@@ -88,8 +87,7 @@ static void write_str_field(struct cli_json *w, const char *field, otls_status s
     cli_json_string(w, st == OTLS_OK ? value : NULL);
 }
 
-static void note_error(struct cli_json *errs, otls_conn *conn, const char *field,
-                       otls_status st)
+static void note_error(struct cli_json *errs, otls_conn *conn, const char *field, otls_status st)
 {
     if (st != OTLS_OK && st != OTLS_NONE)
         add_error(errs, conn, field, st);
