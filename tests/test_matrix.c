@@ -1,5 +1,5 @@
 /* Cross-backend matrix: every client backend against every server backend,
- * on each version and key type. The two ends must agree on every fact, and
+ * on each version, key type and server verify mode. The two ends must agree on every fact, and
  * each end's answers must be the same bytes whatever stack the peer runs. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -9,7 +9,7 @@
 
 ParameterizedTestParameters(matrix, cross)
 {
-    return th_cells(TH_DIM_CROSS | TH_DIM_VERSION | TH_DIM_KEY, 0);
+    return th_cells(TH_DIM_CROSS | TH_DIM_VERSION | TH_DIM_KEY | TH_DIM_SERVER_VERIFY, 0);
 }
 
 ParameterizedTest(struct th_cell *cell, matrix, cross)
@@ -18,8 +18,9 @@ ParameterizedTest(struct th_cell *cell, matrix, cross)
     static const char *const alpn_c[] = {"http/1.1"};
     static const char *const alpn_s[] = {"h2", "http/1.1"};
     struct th_opts o = th_opts_cell(cell);
-    o.server_verify = OTLS_VERIFY_REQUIRED;
-    o.client_cert = 1;
+    o.server_verify = cell->server_verify;
+    o.client_cert = 1; /* offered; sent only when the server asks */
+    int asked = cell->server_verify != OTLS_VERIFY_NONE;
     const otls_backend_info *cb = th_backend(cell->client_backend);
     const otls_backend_info *sb = th_backend(cell->server_backend);
     int alpn = (cb->features & sb->features & OTLS_FEAT_ALPN) != 0;
@@ -40,24 +41,29 @@ ParameterizedTest(struct th_cell *cell, matrix, cross)
     cr_assert(otls_peer_cert_der(p->client, &der, &len) == OTLS_OK &&
                   th_der_eq(der, len, &pki->server_der),
               "%s: client's peer cert", d);
-    cr_assert(otls_peer_cert_der(p->server, &der, &len) == OTLS_OK &&
-                  th_der_eq(der, len, &pki->client_der),
-              "%s: server's peer cert", d);
+    if (asked)
+        cr_assert(otls_peer_cert_der(p->server, &der, &len) == OTLS_OK &&
+                      th_der_eq(der, len, &pki->client_der),
+                  "%s: server's peer cert", d);
+    else
+        cr_assert(otls_peer_cert_der(p->server, &der, &len) == OTLS_NONE && der == NULL,
+                  "%s: a server that did not ask got a client certificate", d);
     const otls_der *certs = NULL;
     size_t n = 0;
     cr_assert(otls_unverified_chain(p->client, &certs, &n) == OTLS_OK && n == 2 &&
                   th_der_eq(certs[0].data, certs[0].len, &pki->server_der) &&
                   th_der_eq(certs[1].data, certs[1].len, &pki->inter_der),
               "%s: client's unverified chain (%zu certs)", d, n);
-    cr_assert(otls_unverified_chain(p->server, &certs, &n) == OTLS_OK && n == 2 &&
-                  th_der_eq(certs[0].data, certs[0].len, &pki->client_der) &&
-                  th_der_eq(certs[1].data, certs[1].len, &pki->inter_der),
-              "%s: server's unverified chain (%zu certs)", d, n);
+    if (asked)
+        cr_assert(otls_unverified_chain(p->server, &certs, &n) == OTLS_OK && n == 2 &&
+                      th_der_eq(certs[0].data, certs[0].len, &pki->client_der) &&
+                      th_der_eq(certs[1].data, certs[1].len, &pki->inter_der),
+                  "%s: server's unverified chain (%zu certs)", d, n);
     if (cb->features & OTLS_FEAT_VERIFIED_CHAIN)
         cr_assert(otls_verified_chain(p->client, &certs, &n) == OTLS_OK && n == 3 &&
                       th_der_eq(certs[2].data, certs[2].len, &pki->root_der),
                   "%s: client's verified chain (%zu certs)", d, n);
-    if (sb->features & OTLS_FEAT_VERIFIED_CHAIN)
+    if (asked && (sb->features & OTLS_FEAT_VERIFIED_CHAIN))
         cr_assert(otls_verified_chain(p->server, &certs, &n) == OTLS_OK && n == 3 &&
                       th_der_eq(certs[2].data, certs[2].len, &pki->root_der),
                   "%s: server's verified chain (%zu certs)", d, n);
@@ -96,6 +102,28 @@ ParameterizedTest(struct th_cell *cell, matrix, cross)
     if (sb->features & OTLS_FEAT_SNI)
         cr_assert(otls_server_name(p->server, &s) == OTLS_OK && strcmp(s, "localhost") == 0,
                   "%s: server SNI", d);
+
+    /* The server's shared ciphers hold the negotiated suite. */
+    const otls_cipher_info *shared = NULL;
+    size_t nshared = 0, k;
+    cr_assert(otls_shared_ciphers(p->server, &shared, &nshared) == OTLS_OK, "%s: shared: %s", d,
+              otls_conn_error(p->server));
+    for (k = 0; k < nshared && shared[k].iana_id != sc.iana_id; k++)
+        ;
+    cr_assert(k < nshared, "%s: shared ciphers lack 0x%04X", d, sc.iana_id);
+
+    /* The other two bindings: the same bytes on both ends. */
+    static const char *const types[] = {"tls-exporter", "tls-server-end-point"};
+    for (size_t t = 0; t < 2; t++) {
+        uint8_t a[OTLS_CHANNEL_BINDING_MAX], b[OTLS_CHANNEL_BINDING_MAX];
+        size_t al = sizeof a, bl = sizeof b;
+        otls_status ca = otls_channel_binding(p->client, types[t], a, &al);
+        otls_status sa = otls_channel_binding(p->server, types[t], b, &bl);
+        cr_assert(ca == OTLS_OK && sa == OTLS_OK, "%s: %s: %s / %s", d, types[t],
+                  otls_conn_error(p->client), otls_conn_error(p->server));
+        cr_assert(al == bl && memcmp(a, b, al) == 0, "%s: %s differs between the ends", d,
+                  types[t]);
+    }
 
     /* A short exchange. */
     size_t put = 0, got = 0;
