@@ -1,33 +1,57 @@
-/* Reading the cipher_suites list of a ClientHello from the raw bytes a
- * server receives, for backends that cannot tell which suites the client
- * offered. Bytes are only watched, never changed. */
+/* Reading the peer's first hello from the raw bytes a connection receives:
+ * the ClientHello's suites, ALPN list and extended-master-secret extension
+ * on a server, the ServerHello's extensions on a client. Every backend gets
+ * the same facts, including those its stack does not expose. Bytes are only
+ * watched, never changed. */
 #ifndef OTLS_CORE_CLIENTHELLO_H
 #define OTLS_CORE_CLIENTHELLO_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "omnitls/provider.h"
+
 enum oti_hello_result {
-    OTI_HELLO_DONE,      /* suites found */
-    OTI_HELLO_NEED_MORE, /* the bytes so far end before the list does */
-    OTI_HELLO_MALFORMED  /* not a TLS ClientHello */
+    OTI_HELLO_DONE,      /* the whole hello message is there */
+    OTI_HELLO_NEED_MORE, /* the bytes so far end inside it */
+    OTI_HELLO_MALFORMED  /* not a TLS hello of the expected kind */
 };
 
-/* Parses the TLS records in data[0..len) (the first bytes a server
- * receives, possibly split over several records). On OTI_HELLO_DONE,
- * *count is the number of suites in the list and the first min(*count, cap)
- * are in suites[]. Never reads outside data. */
+/* Reassembles the first handshake message from the TLS records in
+ * data[0..len) into out (capacity cap; the message is never longer than
+ * len). On OTI_HELLO_DONE *msg_len is its length, header included. Never
+ * reads outside data. */
+enum oti_hello_result oti_hello_message(const uint8_t *data, size_t len, uint8_t *out, size_t cap,
+                                        size_t *msg_len);
+
+/* The facts of one hello message (type 1 ClientHello or 2 ServerHello, as
+ * expected). Pointers in *out point into msg. */
+struct oti_hello_view {
+    const uint8_t *suites; /* 2 bytes each */
+    size_t suites_len;
+    const uint8_t *alpn;
+    size_t alpn_len;
+    int has_alpn;
+    int ems;
+};
+enum oti_hello_result oti_hello_read(const uint8_t *msg, size_t len, int type,
+                                     struct oti_hello_view *out);
+
+/* Convenience for the ClientHello's suites: the first min(*count, cap) ids
+ * of the list go to suites[], *count is the list's length. */
 enum oti_hello_result oti_hello_parse(const uint8_t *data, size_t len, uint16_t *suites, size_t cap,
                                       size_t *count);
 
-/* A tap on the server's receive path that collects bytes until the suite
- * list has gone by. */
+/* A tap on a connection's receive path that collects bytes until the peer's
+ * hello has gone by, then publishes it in `hello`. */
 struct oti_hello_tap {
-    uint8_t *buf;
+    int type;     /* the hello expected: 1 (we are a server) or 2 */
+    int finished; /* stop watching */
+    uint8_t *buf; /* raw bytes so far */
     size_t len, cap;
-    int finished;     /* stop watching */
-    uint16_t *suites; /* the client's suites, once parsed */
-    size_t suite_count;
+    uint8_t *msg; /* the reassembled hello, which hello points into */
+    uint16_t *suites;
+    struct otls_peer_hello hello;
 };
 
 /* Feeds received bytes; returns -1 only when out of memory. */

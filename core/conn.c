@@ -127,7 +127,7 @@ static long relay_recv(void *user, void *buf, size_t len)
     otls_conn *conn = user;
     long n = conn->recv(conn->io_user, buf, len);
     if (n > 0 && !conn->tap.finished && oti_hello_tap_feed(&conn->tap, buf, (size_t)n) != 0)
-        conn->tap.finished = 1; /* out of memory: shared ciphers stay unknown */
+        conn->tap.finished = 1; /* out of memory: the hello's facts stay unknown */
     return n;
 }
 
@@ -149,8 +149,9 @@ static otls_status start(otls_conn *conn)
         .hostname = cfg->role == OTLS_CLIENT ? conn->hostname : NULL,
         .hostname_is_ip = conn->hostname && oti_is_ip_literal(conn->hostname),
         .session = oti_session_handle(conn->session),
+        .peer_hello = &conn->tap.hello,
     };
-    conn->tap.finished = cfg->role != OTLS_SERVER;
+    conn->tap.type = cfg->role == OTLS_SERVER ? 1 : 2; /* the peer's hello */
     otls_error e = {0};
     conn->started = true;
     otls_status st = conn->ctx->prov->conn_init(conn->state, conn->ctx->state, &p, &e);

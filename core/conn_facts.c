@@ -24,7 +24,8 @@ static otls_status take_shared(otls_conn *conn)
     uint16_t enabled[512];
     size_t n = 0;
 
-    if (!conn->tap.suites || prov->enabled_suites == NULL)
+    const struct otls_peer_hello *hello = &conn->tap.hello;
+    if (!hello->complete || hello->suite_count == 0 || prov->enabled_suites == NULL)
         return OTLS_OK; /* shared_known stays false: reported on request */
     if (prov->enabled_suites(conn->state, enabled, sizeof enabled / sizeof enabled[0], &n) < 0)
         return OTLS_OK;
@@ -35,8 +36,8 @@ static otls_status take_shared(otls_conn *conn)
         const struct oti_suite *s = oti_suite_by_id(enabled[i]);
         if (s == NULL)
             continue;
-        for (size_t j = 0; j < conn->tap.suite_count; j++) {
-            if (conn->tap.suites[j] == enabled[i]) {
+        for (size_t j = 0; j < hello->suite_count; j++) {
+            if (hello->suites[j] == enabled[i]) {
                 fill_cipher(&f->shared[f->shared_count++], s);
                 break;
             }
@@ -89,7 +90,7 @@ otls_status oti_facts_take(otls_conn *conn)
     st = take_chains(conn);
     if (st >= 0 && conn->ctx->cfg.role == OTLS_SERVER)
         st = take_shared(conn);
-    oti_hello_tap_free(&conn->tap);
+    /* The hello stays: the backend may hold pointers into it. */
     conn->tap.finished = 1; /* application data is none of its business */
     return st;
 }

@@ -75,7 +75,7 @@ struct otls_conn {
     int fd; /* for the fd transport */
     char *hostname;
     otls_session *session;    /* client: offered for resumption */
-    struct oti_hello_tap tap; /* server: watches the ClientHello go by */
+    struct oti_hello_tap tap; /* watches the peer's hello go by */
     struct oti_facts facts;
     char error[256];
 };

@@ -55,13 +55,6 @@ struct oti_mbedtls_ctx {
     char *alpn_store;  /* the names alpn points into */
 };
 
-/* The first record the peer sends (its hello), watched on the way in. */
-struct oti_mbedtls_tap {
-    uint8_t *buf;
-    size_t len, cap;
-    int done;
-};
-
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
 struct oti_mbedtls_conn {
     struct oti_mbedtls_ctx *ctx;
@@ -78,10 +71,11 @@ struct oti_mbedtls_conn {
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int io_eof;     /* recv returned 0 */
-    int io_failed;  /* recv or send returned OTLS_IO_ERROR */
-    int io_blocked; /* the last recv or send would block */
-    struct oti_mbedtls_tap tap;
+    int io_eof;                               /* recv returned 0 */
+    int io_failed;                            /* recv or send returned OTLS_IO_ERROR */
+    int io_blocked;                           /* the last recv or send would block */
+    const struct otls_peer_hello *peer_hello; /* the core's reading of it */
+    int hello_applied;
     /* Names. */
     char *hostname; /* client: the name checked, for messages */
     int hostname_is_ip;
@@ -142,8 +136,8 @@ otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **ou
 int *oti_mbedtls_suites_copy(const int *list, size_t count);
 /* The server's list reordered by the client's offer (client preference, as
  * OpenSSL does with its default list); NULL when nothing matches. */
-int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint8_t *offer,
-                                  size_t offer_len);
+int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint16_t *offer,
+                                  size_t offer_count);
 otls_status oti_mbedtls_enabled_suites(void *conn, uint16_t *out, size_t cap, size_t *count);
 
 /* mbedtls_certs.c */
@@ -179,10 +173,9 @@ otls_status oti_mbedtls_write(void *conn, const void *buf, size_t len, size_t *p
 otls_status oti_mbedtls_shutdown(void *conn, otls_error *e);
 
 /* mbedtls_hello.c */
-/* Takes bytes the peer sent until its first record is whole, then parses
- * and applies the hello in it. */
-void oti_mbedtls_tap_feed(struct oti_mbedtls_conn *c, const unsigned char *buf, size_t n);
-void oti_mbedtls_tap_free(struct oti_mbedtls_tap *tap);
+/* Acts on the peer's hello once the core has read it, before mbedTLS
+ * parses it (called after each receive). */
+void oti_mbedtls_hello_apply(struct oti_mbedtls_conn *c);
 
 /* mbedtls_errors.c */
 /* "<what>: <mbedTLS's text for ret>". */

@@ -177,6 +177,7 @@ otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_
     c->send = p->send;
     c->recv = p->recv;
     c->io_user = p->io_user;
+    c->peer_hello = p->peer_hello;
     c->own = oti_mbedtls_own_ref(x->own);
     mbedtls_ssl_config_init(&c->conf);
     c->conf_ready = 1;
@@ -213,7 +214,6 @@ void oti_mbedtls_conn_free(void *conn)
         mbedtls_x509_crt_free(&c->resume_chain);
     oti_mbedtls_own_unref(c->own);
     oti_mbedtls_vchain_clear(c);
-    oti_mbedtls_tap_free(&c->tap);
     mbedtls_free(c->suites);
     mbedtls_free(c->suites_by_client);
     mbedtls_free((void *)c->alpn);

@@ -33,8 +33,7 @@ int oti_mbedtls_bio_recv(void *p, unsigned char *buf, size_t len)
     long n = c->recv(c->io_user, buf, len);
     if (n > 0) {
         size_t got = (size_t)n > len ? len : (size_t)n;
-        if (!c->tap.done)
-            oti_mbedtls_tap_feed(c, buf, got);
+        oti_mbedtls_hello_apply(c);
         return (int)got;
     }
     if (n == 0) {

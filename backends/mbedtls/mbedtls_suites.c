@@ -69,15 +69,15 @@ otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **ou
     return OTLS_OK;
 }
 
-int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint8_t *offer,
-                                  size_t offer_len)
+int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint16_t *offer,
+                                  size_t offer_count)
 {
     int *list = mbedtls_calloc(count + 1, sizeof *list);
     if (list == NULL)
         return NULL;
     size_t n = 0;
-    for (size_t i = 0; i + 1 < offer_len && n < count; i += 2) {
-        int id = (offer[i] << 8) | offer[i + 1];
+    for (size_t i = 0; i < offer_count && n < count; i++) {
+        int id = offer[i];
         if (contains(ours, count, id) && !contains(list, n, id))
             list[n++] = id;
     }

@@ -51,16 +51,34 @@ struct otls_ctx_config {
     size_t alpn_wire_len;
 };
 
+/* The peer's first hello (a server sees the ClientHello, a client the
+ * ServerHello), read by the core from the bytes its transport delivers.
+ * `complete` turns 1 inside the receive call that delivers the hello's last
+ * byte, before the backend's stack reads that byte, so a backend may adjust
+ * its connection (suite order, ALPN) from its receive callback. The core
+ * owns the memory; it stays valid until conn_free. */
+struct otls_peer_hello {
+    int complete;           /* the hello has been read */
+    int malformed;          /* it could not be read: the stack will say why */
+    const uint16_t *suites; /* ClientHello: the offered suites, in order */
+    size_t suite_count;
+    const uint8_t *alpn; /* ClientHello: ALPN ProtocolNameList body */
+    size_t alpn_len;     /* 0: no ALPN extension */
+    int has_alpn;
+    int extended_master_secret; /* the extension is present */
+};
+
 /* What a connection needs when it starts. The transport callbacks may be the
  * core's own wrappers around the user's. */
 struct otls_conn_params {
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    const char *hostname; /* client: name to verify; NULL: none */
-    int hostname_is_ip;   /* hostname is an IP literal: no SNI */
-    void *session;        /* client: a session_get() result to resume, or NULL;
-                           * borrowed: the backend takes its own reference */
+    const char *hostname;                     /* client: name to verify; NULL: none */
+    int hostname_is_ip;                       /* hostname is an IP literal: no SNI */
+    void *session;                            /* client: a session_get() result to resume, or NULL;
+                                               * borrowed: the backend takes its own reference */
+    const struct otls_peer_hello *peer_hello; /* filled as the peer's hello arrives */
 };
 
 /* Where a backend puts a list of DER certificates; add() copies the bytes
