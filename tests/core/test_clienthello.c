@@ -144,3 +144,85 @@ Test(clienthello, random_bytes_never_crash)
     }
     free(buf);
 }
+
+/* A hello message (no record layer) with an ALPN list and the extended
+ * master secret extension; type 1 ClientHello or 2 ServerHello. */
+static size_t hello_with_extensions(uint8_t *msg, int type)
+{
+    static const uint8_t alpn[] = {0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    uint8_t body[256];
+    size_t b = 0;
+    body[b++] = 3;
+    body[b++] = 3;
+    memset(body + b, 7, 32);
+    b += 32;
+    body[b++] = 0; /* empty session id */
+    if (type == 1) {
+        body[b++] = 0;
+        body[b++] = 2;
+        body[b++] = 0x13;
+        body[b++] = 0x01;
+        body[b++] = 1; /* compression: null */
+        body[b++] = 0;
+    } else {
+        body[b++] = 0xc0; /* the chosen suite */
+        body[b++] = 0x2f;
+        body[b++] = 0; /* compression */
+    }
+    size_t ext_len = 4 + sizeof alpn + 4;
+    body[b++] = 0;
+    body[b++] = (uint8_t)ext_len;
+    body[b++] = 0; /* ALPN */
+    body[b++] = 16;
+    body[b++] = 0;
+    body[b++] = sizeof alpn;
+    memcpy(body + b, alpn, sizeof alpn);
+    b += sizeof alpn;
+    body[b++] = 0; /* extended_master_secret, empty */
+    body[b++] = 23;
+    body[b++] = 0;
+    body[b++] = 0;
+    msg[0] = (uint8_t)type;
+    msg[1] = 0;
+    msg[2] = 0;
+    msg[3] = (uint8_t)b;
+    memcpy(msg + 4, body, b);
+    return 4 + b;
+}
+
+Test(clienthello, extensions_on_both_roles)
+{
+    for (int type = 1; type <= 2; type++) {
+        uint8_t msg[300];
+        size_t len = hello_with_extensions(msg, type);
+        struct oti_hello_view v;
+        cr_assert_eq(oti_hello_read(msg, len, type, &v), OTI_HELLO_DONE, "type %d", type);
+        cr_assert(v.ems, "type %d: EMS", type);
+        cr_assert(v.has_alpn && v.alpn_len == 12 && v.alpn[0] == 2 && v.alpn[1] == 'h');
+        cr_assert_eq(v.suites_len, type == 1 ? 2u : 0u);
+        /* The other kind of hello is refused, and so is any cut. */
+        cr_assert_eq(oti_hello_read(msg, len, 3 - type, &v), OTI_HELLO_MALFORMED);
+        for (size_t cut = 0; cut < len; cut++) {
+            uint8_t *copy = malloc(cut ? cut : 1);
+            memcpy(copy, msg, cut);
+            cr_assert_eq(oti_hello_read(copy, cut, type, &v), OTI_HELLO_MALFORMED, "cut %zu", cut);
+            free(copy);
+        }
+    }
+}
+
+Test(clienthello, tap_publishes_once_whole)
+{
+    uint8_t wire[2048];
+    size_t len = build_hello(wire, some_suites, N_SUITES, 30);
+    struct oti_hello_tap tap = {.type = 1};
+    for (size_t i = 0; i < len; i++) {
+        cr_assert_not(tap.hello.complete, "complete before byte %zu", i);
+        cr_assert_eq(oti_hello_tap_feed(&tap, wire + i, 1), 0);
+    }
+    cr_assert(tap.hello.complete);
+    cr_assert_eq(tap.hello.suite_count, N_SUITES);
+    cr_assert_arr_eq(tap.hello.suites, some_suites, sizeof some_suites);
+    cr_assert_not(tap.hello.has_alpn);
+    oti_hello_tap_free(&tap);
+}
