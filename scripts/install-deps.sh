@@ -9,6 +9,8 @@ packages=(
     libmbedtls-dev libwolfssl-dev
     libcriterion-dev
     python3
+    gnutls-bin
+    doxygen groff-base
 )
 
 missing=()

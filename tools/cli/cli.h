@@ -15,6 +15,8 @@ void cli_usage(FILE *out);
 /* Commands: argv[0] is the command name. Return an exit code. */
 int cli_backends_main(int argc, char **argv);
 int cli_demo_main(int argc, char **argv);
+int cli_connect_main(int argc, char **argv);
+int cli_serve_main(int argc, char **argv);
 
 /* 1 when name is one of otls_backends(). */
 int cli_backend_known(const char *name);

@@ -18,6 +18,13 @@ void cli_usage(FILE *out)
           "  demo [options]         connect a client and a server in this process over\n"
           "                         127.0.0.1 with a throw-away PKI and print both\n"
           "                         connection reports as one JSON object\n"
+          "  connect HOST:PORT [options]\n"
+          "                         connect to a TLS server and print the report of\n"
+          "                         each connection as one line of JSON\n"
+          "  serve --cert F [options]\n"
+          "                         serve TLS on 127.0.0.1, echo what clients send and\n"
+          "                         print the report of each connection as one line of\n"
+          "                         JSON\n"
           "\n"
           "demo options:\n"
           "  --client-backend NAME  the client's backend (default: the default backend)\n"
@@ -26,6 +33,34 @@ void cli_usage(FILE *out)
           "  --key ec|rsa           key type of the test PKI (default: ec)\n"
           "  --verify none|optional|required\n"
           "                         verify mode of both sides (default: required)\n"
+          "\n"
+          "connect and serve options:\n"
+          "  --backend NAME         the backend (default: the default backend)\n"
+          "  --cafile F             trust anchors (PEM or DER) to verify the peer with\n"
+          "  --cert F [--key F]     this side's chain, leaf first, and its key\n"
+          "  --tls 1.2|1.3          allow only this protocol version (default: any)\n"
+          "  --alpn P,...           ALPN protocols, in preference order\n"
+          "  --ciphers LIST         cipher suites, OpenSSL or IANA names, colon-separated\n"
+          "  --cb-tls13-unique      give tls-unique on TLS 1.3 too (Python's value)\n"
+          "\n"
+          "connect only:\n"
+          "  --servername N         SNI and the name to verify (default: HOST)\n"
+          "  --verify none|required verify the server (default: required)\n"
+          "  --send TEXT            send TEXT (as given: no newline added) after the\n"
+          "                         handshake and print the reply\n"
+          "  --reconnect            connect again, offering the first session\n"
+          "\n"
+          "serve only:\n"
+          "  --verify none|optional|required\n"
+          "                         ask for a client certificate (default: none)\n"
+          "  --port P               the port (default 0: any free one)\n"
+          "  --once                 serve one connection, then exit\n"
+          "\n"
+          "serve says \"listening on 127.0.0.1:PORT\" on stderr. Both commands print a\n"
+          "connection's facts the report has no field for on stderr, as \"omnitls CMD:\n"
+          "connection N: resumed|getpeercert|received: VALUE\". A silent peer makes\n"
+          "any wait on a connection give up after 10 s; serve --once also waits 10 s\n"
+          "at most for its client (without --once it serves until killed).\n"
           "\n"
           "exit status: 0 success, 1 failure, 2 usage error\n",
           out);
@@ -54,6 +89,10 @@ int main(int argc, char **argv)
         return cli_backends_main(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cli_demo_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "connect") == 0)
+        return cli_connect_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return cli_serve_main(argc - 1, argv + 1);
 
     fprintf(stderr, "omnitls: unknown %s \"%s\"\n\n", cmd[0] == '-' ? "option" : "command",
             cmd);
