@@ -78,7 +78,10 @@ static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *l
     if (st < 0)
         return st;
     uint8_t out[64];
-    size_t n = hash == OTLS_HASH_SHA256 ? 32 : hash == OTLS_HASH_SHA384 ? 48 : 64;
+    size_t n = hash == OTLS_HASH_SHA224   ? 28
+               : hash == OTLS_HASH_SHA256 ? 32
+               : hash == OTLS_HASH_SHA384 ? 48
+                                          : 64;
     st = prov->digest((enum otls_hash)hash, certs->items[0].data, certs->items[0].len, out);
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: hashing the certificate failed", prov->name);

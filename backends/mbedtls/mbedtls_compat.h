@@ -76,12 +76,13 @@ static inline int oti_mbedtls_pk_check_pair(const mbedtls_pk_context *pub,
 #endif
 }
 
-static inline int oti_mbedtls_sha256(const unsigned char *data, size_t len, unsigned char *out)
+static inline int oti_mbedtls_sha256(const unsigned char *data, size_t len, unsigned char *out,
+                                     int is224)
 {
 #if OTI_MBEDTLS_V3
-    return mbedtls_sha256(data, len, out, 0);
+    return mbedtls_sha256(data, len, out, is224);
 #else
-    return mbedtls_sha256_ret(data, len, out, 0);
+    return mbedtls_sha256_ret(data, len, out, is224);
 #endif
 }
 

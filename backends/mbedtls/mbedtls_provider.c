@@ -31,8 +31,11 @@ static otls_status digest(enum otls_hash alg, const uint8_t *data, size_t len, u
     if (data == NULL)
         data = empty; /* len is 0 then */
     switch (alg) {
+    case OTLS_HASH_SHA224:
+        ret = oti_mbedtls_sha256(data, len, out, 1);
+        break;
     case OTLS_HASH_SHA256:
-        ret = oti_mbedtls_sha256(data, len, out);
+        ret = oti_mbedtls_sha256(data, len, out, 0);
         break;
     case OTLS_HASH_SHA384:
         ret = oti_mbedtls_sha512(data, len, out, 1);

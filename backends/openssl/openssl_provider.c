@@ -12,7 +12,8 @@ static const char *lib_version(void)
 
 static otls_status digest(enum otls_hash alg, const uint8_t *data, size_t len, uint8_t *out)
 {
-    const EVP_MD *md = alg == OTLS_HASH_SHA256   ? EVP_sha256()
+    const EVP_MD *md = alg == OTLS_HASH_SHA224   ? EVP_sha224()
+                       : alg == OTLS_HASH_SHA256 ? EVP_sha256()
                        : alg == OTLS_HASH_SHA384 ? EVP_sha384()
                        : alg == OTLS_HASH_SHA512 ? EVP_sha512()
                                                  : NULL;

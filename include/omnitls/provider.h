@@ -101,7 +101,12 @@ struct otls_session_facts {
 };
 
 /* Hash algorithms for the digest slot. */
-enum otls_hash { OTLS_HASH_SHA256 = 1, OTLS_HASH_SHA384 = 2, OTLS_HASH_SHA512 = 3 };
+enum otls_hash {
+    OTLS_HASH_SHA256 = 1,
+    OTLS_HASH_SHA384 = 2,
+    OTLS_HASH_SHA512 = 3,
+    OTLS_HASH_SHA224 = 4
+};
 
 struct otls_provider {
     uint32_t abi;      /* OTLS_PROVIDER_ABI the backend was built for */
@@ -164,7 +169,7 @@ struct otls_provider {
      * (OTLS_FEAT_RESUMPTION): both or neither. */
     void *(*session_get)(void *conn);
     void (*session_free)(void *session);
-    /* Hashes data with alg into out (32/48/64 bytes). Optional. */
+    /* Hashes data with alg into out (28/32/48/64 bytes). Optional. */
     otls_status (*digest)(enum otls_hash alg, const uint8_t *data, size_t len, uint8_t *out);
 };
 
