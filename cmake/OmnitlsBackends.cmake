@@ -83,6 +83,7 @@ endfunction()
 # of the build tree that the library also searches (tests run uninstalled).
 set(OTLS_PLUGIN_BUILD_DIR "${CMAKE_BINARY_DIR}/plugins")
 set(OTLS_PLUGIN_INSTALL_DIR "${CMAKE_INSTALL_FULL_LIBDIR}/omnitls/plugins")
+set(OTLS_PLUGIN_INSTALL_LIBDIR "${CMAKE_INSTALL_LIBDIR}/omnitls/plugins")
 
 function(otls_add_plugin name)
   set(entry "${CMAKE_CURRENT_BINARY_DIR}/plugin_entry_${name}.c")
@@ -97,5 +98,6 @@ function(otls_add_plugin name)
   target_link_options(omnitls-${name} PRIVATE -Wl,--no-undefined)
   set_target_properties(omnitls-${name} PROPERTIES PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${OTLS_PLUGIN_BUILD_DIR}")
-  install(TARGETS omnitls-${name} LIBRARY DESTINATION "${OTLS_PLUGIN_INSTALL_DIR}")
+  # Relative, so that `cmake --install --prefix` and DESTDIR move it too.
+  install(TARGETS omnitls-${name} LIBRARY DESTINATION "${OTLS_PLUGIN_INSTALL_LIBDIR}")
 endfunction()

@@ -15,9 +15,9 @@
  * d2i_X509 rejects it, or CPython cannot render a value: invalid UTF-8 in a
  * dNSName, a SEQUENCE-valued name attribute ...) gives OTLS_ERR_PARSE with a
  * one-line reason, never a partial answer. An extension OpenSSL cannot
- * decode is left out, as CPython leaves it out. omnitls also refuses the
- * BER forms OpenSSL tolerates but DER forbids (indefinite lengths,
- * constructed strings); real certificates never use them.
+ * decode is left out, as CPython leaves it out. Like OpenSSL, the decoder
+ * also reads the BER forms DER forbids (indefinite lengths, constructed
+ * strings, non-minimal lengths and tags).
  *
  * Everything an otls_cert points to is owned by it and freed by
  * otls_cert_free(). Strings are UTF-8 and NUL-terminated; values that may

@@ -22,6 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* OTLS_VERSION_MAJOR/MINOR/PATCH/STRING/NUMBER, generated from the build's
+ * project version. */
+#include <omnitls/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,16 +36,11 @@ extern "C" {
 #define OTLS_API
 #endif
 
-#define OTLS_VERSION_MAJOR 0
-#define OTLS_VERSION_MINOR 1
-#define OTLS_VERSION_PATCH 0
-#define OTLS_VERSION_STRING "0.1.0"
-
 /* ------------------------------------------------------------------------ */
 /* Status codes                                                             */
 
 typedef enum otls_status {
-    OTLS_OK = 0,
+    OTLS_OK = 0,         /* success */
     OTLS_NONE = 1,       /* success; there is nothing to report */
     OTLS_WANT_READ = 2,  /* retry when the transport is readable */
     OTLS_WANT_WRITE = 3, /* retry when the transport is writable */
@@ -78,14 +77,14 @@ typedef struct otls_error {
 OTLS_API const char *otls_version(void);
 
 /* Feature flags a backend declares (otls_backend_info.features). */
-#define OTLS_FEAT_TLS12 (1u << 0)
-#define OTLS_FEAT_TLS13 (1u << 1)
-#define OTLS_FEAT_VERIFIED_CHAIN (1u << 2)
-#define OTLS_FEAT_TLS_UNIQUE (1u << 3)
-#define OTLS_FEAT_EXPORTER (1u << 4)
-#define OTLS_FEAT_ALPN (1u << 5)
-#define OTLS_FEAT_SNI (1u << 6)
-#define OTLS_FEAT_RESUMPTION (1u << 7)
+#define OTLS_FEAT_TLS12 (1u << 0)          /* speaks TLS 1.2 */
+#define OTLS_FEAT_TLS13 (1u << 1)          /* speaks TLS 1.3 */
+#define OTLS_FEAT_VERIFIED_CHAIN (1u << 2) /* otls_verified_chain() */
+#define OTLS_FEAT_TLS_UNIQUE (1u << 3)     /* "tls-unique" channel binding */
+#define OTLS_FEAT_EXPORTER (1u << 4)       /* "tls-exporter" channel binding */
+#define OTLS_FEAT_ALPN (1u << 5)           /* otls_ctx_set_alpn() */
+#define OTLS_FEAT_SNI (1u << 6)            /* sends and reports SNI */
+#define OTLS_FEAT_RESUMPTION (1u << 7)     /* client session resumption */
 
 typedef struct otls_backend_info {
     const char *name;            /* "openssl", "mbedtls", "wolfssl" */
@@ -379,8 +378,9 @@ OTLS_API otls_status otls_channel_binding(otls_conn *conn, const char *type, uin
  * session_reused). */
 OTLS_API otls_status otls_session_reused(otls_conn *conn, int *reused);
 
-/* Connection role and backend, for reports. */
+/* The connection's role, for reports. */
 OTLS_API otls_role otls_conn_role(const otls_conn *conn);
+/* The connection's backend name, for reports. */
 OTLS_API const char *otls_conn_backend(const otls_conn *conn);
 
 #ifdef __cplusplus
