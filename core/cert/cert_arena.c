@@ -132,6 +132,14 @@ void oti_buf_free(struct oti_buf *b)
     b->failed = false;
 }
 
+long oti_dec_offset(const struct oti_dec *d, const uint8_t *p)
+{
+    uintptr_t a = (uintptr_t)p, base = (uintptr_t)d->der;
+    if (d->der == NULL || a < base || a - base > d->der_len)
+        return -1;
+    return (long)(a - base);
+}
+
 int oti_dec_fail(struct oti_dec *d, int code, const char *fmt, ...)
 {
     if (d->msg[0] == '\0') {
@@ -148,11 +156,23 @@ int oti_render_fail(struct oti_dec *d, int *render_error, const char *fmt, ...)
     if (render_error == NULL || *render_error != OTI_OK)
         return OTI_OK;
     *render_error = OTLS_ERR_PARSE;
-    if (d->msg[0] == '\0') {
+    if (d->render_msg[0] == '\0') {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+        vsnprintf(d->render_msg, sizeof d->render_msg, fmt, ap);
         va_end(ap);
     }
     return OTI_OK;
+}
+
+int oti_render_raise(struct oti_dec *d, int render_error)
+{
+    memcpy(d->msg, d->render_msg, sizeof d->msg);
+    return render_error;
+}
+
+void oti_dec_forget(struct oti_dec *d)
+{
+    d->msg[0] = '\0';
+    d->render_msg[0] = '\0';
 }

@@ -1,23 +1,29 @@
 /* Reading ASN.1 elements the way OpenSSL 3.0's decoder does.
  *
  * CPython shows what OpenSSL parsed, so omnitls must accept what OpenSSL
- * accepts and reject what it rejects. OpenSSL is not a strict DER reader:
- * ASN1_get_object takes high-tag-number forms for any tag, long-form
- * lengths with leading zeros, and SEQUENCE OF/SET OF without checking the
- * constructed bit. Those are mirrored here (core/der.c is strict DER and
- * would drop what Python shows). Two BER forms are not: indefinite lengths
- * and constructed strings; certificates are signed DER and never use them,
- * so omnitls refuses them with a clear error instead of guessing. */
+ * accepts and reject what it rejects. OpenSSL is not a strict DER reader,
+ * and neither is this (core/der.c is strict DER and would drop what Python
+ * shows): ASN1_get_object takes high-tag-number forms for any tag and
+ * long-form lengths with leading zeros; SEQUENCE OF/SET OF go unchecked
+ * for the constructed bit; indefinite lengths are read (the end found as
+ * asn1_find_end finds it), and strings may come in constructed chunks,
+ * which are collected (asn1_collect). */
 #include <limits.h>
 
 #include "cert_internal.h"
 
-int oti_asn1_peek(struct oti_dec *d, const struct oti_cur *c, struct oti_elem *out)
+/* One identifier and length (ASN1_GET_OBJECT). limit is what OpenSSL
+ * would see as the rest of the input: it can reach past c->end inside an
+ * indefinite-length element, whose contents OpenSSL reads against the
+ * enclosing bound. *inf is set for an indefinite length. */
+static int header(struct oti_dec *d, const uint8_t *start, const uint8_t *end, const uint8_t *limit,
+                  struct oti_elem *out, bool *inf)
 {
-    const uint8_t *start = c->p, *p = c->p;
-    if (c->p >= c->end)
-        return oti_dec_fail(d, OTI_BAD, "truncated element at offset %td", start - d->der);
-    size_t max = (size_t)(c->end - p);
+    const uint8_t *p = start;
+    if (start >= end)
+        return oti_dec_fail(d, OTI_BAD, "truncated element at offset %ld",
+                            oti_dec_offset(d, start));
+    size_t max = (size_t)(limit - p);
     uint8_t id = *p;
     out->cls = id & 0xc0;
     out->constructed = (id & 0x20) != 0;
@@ -44,53 +50,148 @@ int oti_asn1_peek(struct oti_dec *d, const struct oti_cur *c, struct oti_elem *o
     }
     /* Length (asn1_get_length). max is what follows the identifier. */
     max--; /* the first length octet */
-    if (*p == 0x80) {
+    *inf = *p == 0x80;
+    size_t len = 0;
+    if (*inf) {
+        p++;
         if (!out->constructed)
-            goto bad;
-        return oti_dec_fail(d, OTLS_ERR_PARSE,
-                            "BER indefinite length at offset %td: not supported (certificates "
-                            "are DER)",
-                            start - d->der);
-    }
-    size_t len;
-    size_t n = *p & 0x7f;
-    if (*p++ & 0x80) {
-        if (max < n + 1)
-            goto bad; /* OpenSSL wants one octet beyond the length octets */
-        while (n > 0 && *p == 0) {
-            p++;
-            n--;
-        }
-        if (n > sizeof(long))
-            goto bad;
-        uint64_t v = 0;
-        while (n > 0) {
-            v = v << 8 | *p++;
-            n--;
-        }
-        if (v > LONG_MAX)
-            goto bad;
-        len = (size_t)v;
+            goto bad; /* only constructed encodings may be indefinite */
     } else {
-        len = n;
+        size_t n = *p & 0x7f;
+        if (*p++ & 0x80) {
+            if (max < n + 1)
+                goto bad; /* OpenSSL wants one octet beyond the length octets */
+            while (n > 0 && *p == 0) {
+                p++;
+                n--;
+            }
+            if (n > sizeof(long))
+                goto bad;
+            uint64_t v = 0;
+            while (n > 0) {
+                v = v << 8 | *p++;
+                n--;
+            }
+            if (v > LONG_MAX)
+                goto bad;
+            len = (size_t)v;
+        } else {
+            len = n;
+        }
+        if (len > (size_t)(end - p))
+            goto bad;
     }
-    if (len > (size_t)(c->end - p))
-        goto bad;
     out->start = start;
     out->value = p;
     out->len = len;
     out->end = p + len;
+    out->limit = out->end;
     return OTI_OK;
 bad:
-    return oti_dec_fail(d, OTI_BAD, "malformed element header at offset %td", start - d->der);
+    return oti_dec_fail(d, OTI_BAD, "malformed element header at offset %ld",
+                        oti_dec_offset(d, start));
 }
 
-int oti_asn1_refuse_constructed(struct oti_dec *d, const struct oti_elem *t)
+static bool at_eoc(const uint8_t *p, const uint8_t *end)
 {
-    return oti_dec_fail(d, OTLS_ERR_PARSE,
-                        "BER constructed string at offset %td: not supported (certificates "
-                        "are DER)",
-                        t->start - d->der);
+    return end - p >= 2 && p[0] == 0 && p[1] == 0;
+}
+
+/* asn1_find_end: the end-of-contents octets that close an indefinite
+ * element. Iterative (a count of open elements), so hostile nesting costs
+ * no stack. */
+static int find_end(struct oti_dec *d, const struct oti_cur *c, struct oti_elem *e)
+{
+    const uint8_t *p = e->value;
+    size_t open = 1;
+    while (p < c->end) {
+        if (at_eoc(p, c->end)) {
+            if (--open == 0) {
+                e->len = (size_t)(p - e->value);
+                e->end = p + 2;
+                e->limit = c->limit; /* OpenSSL reads the contents against this */
+                return OTI_OK;
+            }
+            p += 2;
+            continue;
+        }
+        struct oti_elem h;
+        bool inf;
+        int st = header(d, p, c->end, c->limit && c->limit > c->end ? c->limit : c->end, &h, &inf);
+        if (st != OTI_OK)
+            return st;
+        if (inf) {
+            if (open == SIZE_MAX)
+                return oti_dec_fail(d, OTI_BAD, "nesting too deep");
+            open++;
+            p = h.value;
+        } else {
+            p = h.end;
+        }
+    }
+    return oti_dec_fail(d, OTI_BAD, "missing end-of-contents for the element at offset %ld",
+                        oti_dec_offset(d, e->start));
+}
+
+int oti_asn1_peek(struct oti_dec *d, const struct oti_cur *c, struct oti_elem *out)
+{
+    bool inf;
+    const uint8_t *limit = c->limit && c->limit > c->end ? c->limit : c->end;
+    int st = header(d, c->p, c->end, limit, out, &inf);
+    if (st == OTI_OK && inf)
+        st = find_end(d, c, out);
+    return st;
+}
+
+/* asn1_collect: the chunks of a constructed string are elements of any
+ * tag, primitive (data) or constructed again (at most 5 levels); an
+ * end-of-contents marker inside a definite-length string is refused. */
+#define STRING_NEST_MAX 5
+
+static int collect(struct oti_dec *d, const struct oti_elem *t, int depth, uint8_t *buf, size_t *n)
+{
+    struct oti_cur c = oti_cur_of(t);
+    while (!oti_cur_empty(&c)) {
+        struct oti_elem chunk;
+        if (at_eoc(c.p, c.end))
+            return oti_dec_fail(d, OTI_BAD, "end-of-contents inside a string");
+        int st = oti_asn1_peek(d, &c, &chunk);
+        if (st != OTI_OK)
+            return st;
+        if (chunk.constructed) {
+            if (depth >= STRING_NEST_MAX)
+                return oti_dec_fail(d, OTI_BAD, "string chunks nested too deep");
+            st = collect(d, &chunk, depth + 1, buf, n);
+            if (st != OTI_OK)
+                return st;
+        } else {
+            memcpy(buf + *n, chunk.value, chunk.len);
+            *n += chunk.len;
+        }
+        c.p = chunk.end;
+    }
+    return OTI_OK;
+}
+
+int oti_asn1_collect(struct oti_dec *d, struct oti_elem *t)
+{
+    if (!t->constructed)
+        return OTI_OK;
+    /* The data is never longer than the element that holds it. */
+    uint8_t *buf = oti_arena_alloc(d->arena, t->len ? t->len : 1);
+    if (buf == NULL)
+        return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
+    size_t n = 0;
+    int st = collect(d, t, 0, buf, &n);
+    if (st != OTI_OK)
+        return st;
+    /* start and end stay the element's place in the certificate (where
+     * the next element begins); value and len are now the data. */
+    t->value = buf;
+    t->len = n;
+    t->limit = NULL;
+    t->constructed = false;
+    return OTI_OK;
 }
 
 int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t tag, int cons,
@@ -99,7 +200,7 @@ int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t ta
     if (oti_cur_empty(c)) {
         if (optional)
             return OTI_ABSENT;
-        return oti_dec_fail(d, OTI_BAD, "missing element at offset %td", c->p - d->der);
+        return oti_dec_fail(d, OTI_BAD, "missing element at offset %ld", oti_dec_offset(d, c->p));
     }
     int st = oti_asn1_peek(d, c, out);
     if (st != OTI_OK)
@@ -107,17 +208,18 @@ int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t ta
     if (out->cls != cls || out->tag != tag) {
         if (optional)
             return OTI_ABSENT;
-        return oti_dec_fail(d, OTI_BAD, "unexpected tag at offset %td", out->start - d->der);
+        return oti_dec_fail(d, OTI_BAD, "unexpected tag at offset %ld",
+                            oti_dec_offset(d, out->start));
     }
     if (cons == 1 && !out->constructed)
-        return oti_dec_fail(d, OTI_BAD, "primitive encoding of a constructed type at offset %td",
-                            out->start - d->der);
+        return oti_dec_fail(d, OTI_BAD, "primitive encoding of a constructed type at offset %ld",
+                            oti_dec_offset(d, out->start));
     if (cons == 0 && out->constructed)
-        return oti_dec_fail(d, OTI_BAD, "constructed encoding of a primitive type at offset %td",
-                            out->start - d->der);
-    if (cons == 2 && out->constructed)
-        return oti_asn1_refuse_constructed(d, out);
+        return oti_dec_fail(d, OTI_BAD, "constructed encoding of a primitive type at offset %ld",
+                            oti_dec_offset(d, out->start));
     c->p = out->end;
+    if (cons == 2)
+        return oti_asn1_collect(d, out);
     return OTI_OK;
 }
 
@@ -126,7 +228,7 @@ int oti_asn1_check_integer(struct oti_dec *d, const struct oti_elem *t)
 {
     const uint8_t *p = t->value;
     if (t->len == 0)
-        return oti_dec_fail(d, OTI_BAD, "empty INTEGER at offset %td", t->start - d->der);
+        return oti_dec_fail(d, OTI_BAD, "empty INTEGER at offset %ld", oti_dec_offset(d, t->start));
     if (t->len == 1)
         return OTI_OK;
     int neg = p[0] & 0x80;
@@ -139,8 +241,8 @@ int oti_asn1_check_integer(struct oti_dec *d, const struct oti_elem *t)
         pad = pad != 0;
     }
     if (pad && neg == (p[1] & 0x80))
-        return oti_dec_fail(d, OTI_BAD, "INTEGER with illegal padding at offset %td",
-                            t->start - d->der);
+        return oti_dec_fail(d, OTI_BAD, "INTEGER with illegal padding at offset %ld",
+                            oti_dec_offset(d, t->start));
     return OTI_OK;
 }
 
@@ -148,7 +250,8 @@ int oti_asn1_check_integer(struct oti_dec *d, const struct oti_elem *t)
 int oti_asn1_check_bit_string(struct oti_dec *d, const struct oti_elem *t)
 {
     if (t->len < 1 || t->value[0] > 7)
-        return oti_dec_fail(d, OTI_BAD, "malformed BIT STRING at offset %td", t->start - d->der);
+        return oti_dec_fail(d, OTI_BAD, "malformed BIT STRING at offset %ld",
+                            oti_dec_offset(d, t->start));
     return OTI_OK;
 }
 
@@ -164,10 +267,11 @@ int oti_asn1_check_oid(struct oti_dec *d, const struct oti_elem *t)
             goto bad;
     return OTI_OK;
 bad:
-    return oti_dec_fail(d, OTI_BAD, "malformed OBJECT IDENTIFIER at offset %td", t->start - d->der);
+    return oti_dec_fail(d, OTI_BAD, "malformed OBJECT IDENTIFIER at offset %ld",
+                        oti_dec_offset(d, t->start));
 }
 
-int oti_asn1_check_any(struct oti_dec *d, const struct oti_elem *t)
+int oti_asn1_check_any(struct oti_dec *d, struct oti_elem *t)
 {
     if (t->cls != OTI_CLASS_UNIVERSAL)
         return OTI_OK; /* kept as raw bytes (V_ASN1_OTHER) */
@@ -175,7 +279,8 @@ int oti_asn1_check_any(struct oti_dec *d, const struct oti_elem *t)
     case OTI_TAG_SEQUENCE:
     case OTI_TAG_SET:
         if (!t->constructed)
-            return oti_dec_fail(d, OTI_BAD, "primitive SEQUENCE at offset %td", t->start - d->der);
+            return oti_dec_fail(d, OTI_BAD, "primitive SEQUENCE at offset %ld",
+                                oti_dec_offset(d, t->start));
         return OTI_OK;
     case OTI_TAG_NULL:
     case OTI_TAG_BOOLEAN:
@@ -184,25 +289,28 @@ int oti_asn1_check_any(struct oti_dec *d, const struct oti_elem *t)
     case OTI_TAG_ENUMERATED:
         if (t->constructed)
             return oti_dec_fail(d, OTI_BAD,
-                                "constructed encoding of a primitive type at offset %td",
-                                t->start - d->der);
+                                "constructed encoding of a primitive type at offset %ld",
+                                oti_dec_offset(d, t->start));
         break;
     default:
-        if (t->constructed)
-            return oti_asn1_refuse_constructed(d, t);
+        if (t->constructed) {
+            int st = oti_asn1_collect(d, t);
+            if (st != OTI_OK)
+                return st;
+        }
         break;
     }
     switch (t->tag) {
     case OTI_TAG_OID:
         return oti_asn1_check_oid(d, t);
     case OTI_TAG_NULL:
-        return t->len == 0
-                   ? OTI_OK
-                   : oti_dec_fail(d, OTI_BAD, "NULL with content at offset %td", t->start - d->der);
+        return t->len == 0 ? OTI_OK
+                           : oti_dec_fail(d, OTI_BAD, "NULL with content at offset %ld",
+                                          oti_dec_offset(d, t->start));
     case OTI_TAG_BOOLEAN:
         return t->len == 1 ? OTI_OK
-                           : oti_dec_fail(d, OTI_BAD, "BOOLEAN of wrong length at offset %td",
-                                          t->start - d->der);
+                           : oti_dec_fail(d, OTI_BAD, "BOOLEAN of wrong length at offset %ld",
+                                          oti_dec_offset(d, t->start));
     case OTI_TAG_BIT_STRING:
         return oti_asn1_check_bit_string(d, t);
     case OTI_TAG_INTEGER:
@@ -210,13 +318,13 @@ int oti_asn1_check_any(struct oti_dec *d, const struct oti_elem *t)
         return oti_asn1_check_integer(d, t);
     case OTI_TAG_BMPSTRING:
         return t->len % 2 == 0 ? OTI_OK
-                               : oti_dec_fail(d, OTI_BAD, "BMPString of odd length at offset %td",
-                                              t->start - d->der);
+                               : oti_dec_fail(d, OTI_BAD, "BMPString of odd length at offset %ld",
+                                              oti_dec_offset(d, t->start));
     case OTI_TAG_UNIVERSALSTRING:
         return t->len % 4 == 0
                    ? OTI_OK
-                   : oti_dec_fail(d, OTI_BAD, "UniversalString of bad length at offset %td",
-                                  t->start - d->der);
+                   : oti_dec_fail(d, OTI_BAD, "UniversalString of bad length at offset %ld",
+                                  oti_dec_offset(d, t->start));
     default:
         return OTI_OK;
     }

@@ -80,7 +80,7 @@ static int tbs_decode(struct oti_dec *d, const struct oti_elem *tbs, otls_cert *
     if (st != OTI_OK)
         return st;
     if (render_error != OTI_OK)
-        return render_error; /* CPython would fail rendering the issuer */
+        return oti_render_raise(d, render_error); /* CPython fails rendering it */
 
     st = oti_asn1_take(d, &c, OTI_CLASS_UNIVERSAL, OTI_TAG_SEQUENCE, 1, false, &t);
     if (st == OTI_OK) {
@@ -96,7 +96,7 @@ static int tbs_decode(struct oti_dec *d, const struct oti_elem *tbs, otls_cert *
     if (st != OTI_OK)
         return st;
     if (render_error != OTI_OK)
-        return render_error;
+        return oti_render_raise(d, render_error);
 
     /* SubjectPublicKeyInfo */
     st = oti_asn1_take(d, &c, OTI_CLASS_UNIVERSAL, OTI_TAG_SEQUENCE, 1, false, &spki);
@@ -143,7 +143,7 @@ static int tbs_decode(struct oti_dec *d, const struct oti_elem *tbs, otls_cert *
 
 static int decode(struct oti_dec *d, const uint8_t *der, size_t len, otls_cert *out)
 {
-    struct oti_cur c = {der, der + len}, in;
+    struct oti_cur c = {der, der + len, NULL}, in;
     struct oti_elem cert, tbs, alg_oid, params, sig;
     int st = oti_asn1_take(d, &c, OTI_CLASS_UNIVERSAL, OTI_TAG_SEQUENCE, 1, false, &cert);
     if (st != OTI_OK)
@@ -203,6 +203,7 @@ otls_status otls_cert_decode(const uint8_t *der, size_t len, otls_cert **out, ot
     memset(&d, 0, sizeof d);
     d.arena = &box->arena;
     d.der = der;
+    d.der_len = len;
     box->cert.path_len = -1;
     int st = refuse_bad(&d, decode(&d, der, len, &box->cert));
     if (st != OTI_OK) {

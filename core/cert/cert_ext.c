@@ -20,7 +20,7 @@ struct ext_ref {
 static int soft(struct oti_dec *d, int st)
 {
     if (st == OTI_BAD) {
-        d->msg[0] = '\0';
+        oti_dec_forget(d);
         return OTI_ABSENT;
     }
     return st;
@@ -184,7 +184,7 @@ static int uris(struct oti_dec *d, const struct oti_elem *v, bool aia, struct ur
     if (st != OTI_OK)
         return st;
     if (render_error != OTI_OK)
-        return render_error;
+        return oti_render_raise(d, render_error);
     if ((st = alloc_list(d, a)) != OTI_OK || (aia && (st = alloc_list(d, b)) != OTI_OK))
         return st;
     return walk_uris(d, v, aia, a, b, &render_error);
@@ -347,7 +347,7 @@ int oti_extensions_decode(struct oti_dec *d, const struct oti_elem *exts, otls_c
         st = soft(d, oti_general_names(d, &v, &sans, &n, &render_error));
         if (st == OTI_OK) {
             if (render_error != OTI_OK)
-                return render_error;
+                return oti_render_raise(d, render_error);
             out->has_san = 1;
             out->san = sans;
             out->san_count = n;

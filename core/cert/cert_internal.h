@@ -66,8 +66,14 @@ enum {
 struct oti_dec {
     struct oti_arena *arena;
     const uint8_t *der; /* the certificate, for messages with offsets */
-    char msg[256];      /* first failure's reason */
+    size_t der_len;
+    char msg[256];        /* first failure's reason */
+    char render_msg[256]; /* first render failure's reason, until raised */
 };
+
+/* p's offset in the certificate, for messages; -1 for bytes re-read from
+ * a collected BER string (which live in the arena). */
+long oti_dec_offset(const struct oti_dec *d, const uint8_t *p);
 
 /* Records the reason (first one wins) and returns code. */
 int oti_dec_fail(struct oti_dec *d, int code, const char *fmt, ...)
@@ -76,7 +82,8 @@ int oti_dec_fail(struct oti_dec *d, int code, const char *fmt, ...)
 #endif
     ;
 
-/* A value CPython cannot render (it would raise): records the reason and
+/* A value CPython cannot render (it would raise): records the reason (in
+ * render_msg, apart from structural failures, which take precedence) and
  * sets *render_error to OTLS_ERR_PARSE, first one wins, and lets decoding
  * go on, since the value only matters if the structure around it decodes.
  * render_error may be NULL where nothing is rendered (the other names of
@@ -86,6 +93,14 @@ int oti_render_fail(struct oti_dec *d, int *render_error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* The structure decoded, so CPython would render and fail: makes the
+ * recorded render reason the decode's reason and returns render_error. */
+int oti_render_raise(struct oti_dec *d, int render_error);
+
+/* Forgets a failure that is not one (an extension OpenSSL cannot decode is
+ * left out): both reasons are cleared. */
+void oti_dec_forget(struct oti_dec *d);
 
 /* ------------------------------------------------------------------------ */
 /* cert_asn1.c: TLV reading as OpenSSL's ASN1_get_object does it            */
@@ -124,11 +139,16 @@ struct oti_elem {
     uint32_t tag;                       /* tag number (high-tag-number form decoded) */
     const uint8_t *start, *value, *end; /* TLV start, content, past the TLV */
     size_t len;                         /* content length */
+    const uint8_t *limit;               /* the contents' cursor limit */
 };
 
 /* A cursor over the contents of one element. */
 struct oti_cur {
     const uint8_t *p, *end;
+    /* What OpenSSL takes as the end of the input for the header checks:
+     * past end inside an indefinite-length element (whose contents it reads
+     * against the enclosing bound). NULL: end. */
+    const uint8_t *limit;
 };
 
 static inline bool oti_cur_empty(const struct oti_cur *c)
@@ -138,20 +158,21 @@ static inline bool oti_cur_empty(const struct oti_cur *c)
 
 static inline struct oti_cur oti_cur_of(const struct oti_elem *t)
 {
-    struct oti_cur c = {t->value, t->value + t->len};
+    struct oti_cur c = {t->value, t->value + t->len, t->limit};
     return c;
 }
 
-/* Reads the element at c->p without consuming it. OTI_OK, OTI_BAD (a header
- * OpenSSL refuses, or one running past the end), or OTLS_ERR_PARSE for an
- * indefinite length (BER that OpenSSL reads and omnitls refuses). */
+/* Reads the element at c->p without consuming it: OTI_OK or OTI_BAD (a
+ * header OpenSSL refuses, one running past the end, an indefinite length
+ * without its end-of-contents). For an indefinite length, len and end are
+ * found by scanning for the matching end-of-contents octets. */
 int oti_asn1_peek(struct oti_dec *d, const struct oti_cur *c, struct oti_elem *out);
 
 /* Reads the next element, which must have the class and tag given. cons:
  * 1 the type is constructed (SEQUENCE, EXPLICIT tags: a primitive encoding
  * is refused, as OpenSSL does), 0 it is primitive (INTEGER, OID, BOOLEAN:
  * a constructed one is refused), 2 it is a string (the constructed BER form
- * is refused with OTLS_ERR_PARSE; OpenSSL would collect the chunks), -1 do
+ * is collected: out then points at the data, see oti_asn1_collect), -1 do
  * not look (OpenSSL does not check SEQUENCE OF / SET OF). When optional, a
  * missing element or another tag gives OTI_ABSENT. */
 int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t tag, int cons,
@@ -162,13 +183,16 @@ int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t ta
 int oti_asn1_check_integer(struct oti_dec *d, const struct oti_elem *t);
 int oti_asn1_check_bit_string(struct oti_dec *d, const struct oti_elem *t);
 int oti_asn1_check_oid(struct oti_dec *d, const struct oti_elem *t);
-/* A primitive string element given with the constructed bit set: OpenSSL
- * collects the chunks (BER); omnitls refuses. */
-int oti_asn1_refuse_constructed(struct oti_dec *d, const struct oti_elem *t);
+/* A string given in the constructed (BER) form: collects the chunks'
+ * data into the arena and points t->value/len at it (start and end are
+ * kept), as OpenSSL's asn1_collect does.
+ * Does nothing for a primitive element. OTI_OK, OTI_BAD or
+ * OTLS_ERR_NO_MEMORY. */
+int oti_asn1_collect(struct oti_dec *d, struct oti_elem *t);
 
 /* An ASN.1 ANY (X509_ALGOR parameters, otherName values): checks it as
  * OpenSSL's decoder does for its universal type. */
-int oti_asn1_check_any(struct oti_dec *d, const struct oti_elem *t);
+int oti_asn1_check_any(struct oti_dec *d, struct oti_elem *t);
 
 /* Reads an INTEGER's content as int64 (ASN1_INTEGER_get_int64): false when
  * it does not fit. */
@@ -258,7 +282,8 @@ int oti_general_names(struct oti_dec *d, struct oti_cur *c, const otls_cert_san 
                       size_t *count, int *render_error);
 
 /* One GeneralName seen only for its URI (AIA, CRL DP): checks it as
- * OpenSSL's decoder would. *uri is set when it is a URI. */
+ * OpenSSL's decoder would. When it is a URI, uri->value/len are its
+ * octets (only those two fields are set). */
 int oti_general_name_uri(struct oti_dec *d, struct oti_cur *c, struct oti_elem *uri, bool *is_uri);
 
 /* The extensions CPython reports and the ones omnitls adds. ext is the

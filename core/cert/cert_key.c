@@ -59,9 +59,10 @@ static unsigned int_bits(const struct oti_elem *t)
 static unsigned first_int_bits(const uint8_t *data, size_t len)
 {
     struct oti_dec scratch = {0};
-    struct oti_cur c = {data, data + len}, in;
+    struct oti_cur c = {data, data + len, NULL}, in;
     struct oti_elem seq, n;
     scratch.der = data;
+    scratch.der_len = len;
     if (oti_asn1_take(&scratch, &c, OTI_CLASS_UNIVERSAL, OTI_TAG_SEQUENCE, 1, false, &seq) !=
         OTI_OK)
         return 0;

@@ -108,10 +108,10 @@ static int entry(struct oti_dec *d, struct oti_cur *c, struct sink *s, bool cano
     if (value.tag == OTI_TAG_SEQUENCE) {
         if (!value.constructed)
             return oti_dec_fail(d, OTI_BAD, "primitive SEQUENCE in a name");
-    } else if (value.constructed) {
-        return oti_asn1_refuse_constructed(d, &value);
     }
     in.p = value.end;
+    if (value.tag != OTI_TAG_SEQUENCE && (st = oti_asn1_collect(d, &value)) != OTI_OK)
+        return st;
     if (!oti_cur_empty(&in))
         return oti_dec_fail(d, OTI_BAD, "extra data in a name attribute");
     if (value.tag == OTI_TAG_BIT_STRING)

@@ -125,12 +125,12 @@ static int directory_string(struct oti_dec *d, struct oti_cur *c, uint32_t n, bo
          s.tag != OTI_TAG_BMPSTRING && s.tag != OTI_TAG_UNIVERSALSTRING &&
          s.tag != OTI_TAG_UTF8STRING))
         return oti_dec_fail(d, OTI_BAD, "EDIPartyName with a value that is not a DirectoryString");
-    if (s.constructed)
-        return oti_asn1_refuse_constructed(d, &s);
+    in.p = s.end;
+    if ((st = oti_asn1_collect(d, &s)) != OTI_OK)
+        return st;
     if ((s.tag == OTI_TAG_BMPSTRING && s.len % 2) ||
         (s.tag == OTI_TAG_UNIVERSALSTRING && s.len % 4))
         return oti_dec_fail(d, OTI_BAD, "EDIPartyName string of bad length");
-    in.p = s.end;
     return oti_cur_empty(&in) ? OTI_OK : oti_dec_fail(d, OTI_BAD, "extra data in EDIPartyName");
 }
 
@@ -215,8 +215,10 @@ static int general_name(struct oti_dec *d, struct oti_cur *c, otls_cert_san *out
             return oti_dec_fail(d, OTI_BAD, "constructed registeredID");
         break;
     default: /* IA5String and OCTET STRING */
-        if (gn.constructed)
-            return oti_asn1_refuse_constructed(d, &gn);
+        if ((st = oti_asn1_collect(d, &gn)) != OTI_OK)
+            return st;
+        out->raw = gn.value;
+        out->raw_len = gn.len;
         break;
     }
 
@@ -262,17 +264,15 @@ static int general_name(struct oti_dec *d, struct oti_cur *c, otls_cert_san *out
 int oti_general_name_uri(struct oti_dec *d, struct oti_cur *c, struct oti_elem *uri, bool *is_uri)
 {
     otls_cert_san scratch;
-    const uint8_t *start = c->p;
     /* CPython renders none of these names: no render errors. */
     int st = general_name(d, c, &scratch, NULL);
     if (st != OTI_OK)
         return st;
     *is_uri = scratch.type == OTLS_SAN_URI;
-    if (*is_uri) {
-        struct oti_cur again = {start, c->p};
-        st = oti_asn1_peek(d, &again, uri);
-    }
-    return st;
+    memset(uri, 0, sizeof *uri);
+    uri->value = scratch.raw; /* the IA5String's octets, collected if BER */
+    uri->len = scratch.raw_len;
+    return OTI_OK;
 }
 
 int oti_general_names(struct oti_dec *d, struct oti_cur *c, const otls_cert_san **out,

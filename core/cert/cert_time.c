@@ -170,9 +170,9 @@ int oti_time_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_time *out)
     if (t.cls != OTI_CLASS_UNIVERSAL ||
         (t.tag != OTI_TAG_UTCTIME && t.tag != OTI_TAG_GENERALIZEDTIME))
         return oti_dec_fail(d, OTI_BAD, "validity date is not a UTCTime or GeneralizedTime");
-    if (t.constructed)
-        return oti_asn1_refuse_constructed(d, &t);
     c->p = t.end;
+    if ((st = oti_asn1_collect(d, &t)) != OTI_OK)
+        return st;
 
     struct civil tm;
     memset(out, 0, sizeof *out);

@@ -2,8 +2,7 @@
  * tools/make_cases.py with CPython's answers on a Debian 12 machine: CPython
  * 3.11 + OpenSSL 3.0). For each NAME.der:
  *   NAME.json / NAME.ins.json: the sorted-keys and insertion-order JSON;
- *   NAME.refused: CPython refuses it, so must omnitls (OTLS_ERR_PARSE);
- *   NAME.ber: CPython reads a BER form omnitls refuses on purpose. */
+ *   NAME.refused: CPython refuses it, so must omnitls (OTLS_ERR_PARSE). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,12 +40,11 @@ Test(cert_cases, every_rule_matches_python)
     size_t count = 0;
     char **names = cu_list_dir(OTLS_CERT_CASES_DIR, ".der", &count);
     cr_assert(names != NULL && count > 0, "no cases in %s", OTLS_CERT_CASES_DIR);
-    size_t accepted = 0, refused = 0, ber = 0;
+    size_t accepted = 0, refused = 0;
     for (size_t i = 0; i < count; i++) {
         const char *name = names[i];
         char *der_path = cu_path(OTLS_CERT_CASES_DIR, name, ".der", ".der");
         char *json_path = cu_path(OTLS_CERT_CASES_DIR, name, ".der", ".json");
-        char *ber_path = cu_path(OTLS_CERT_CASES_DIR, name, ".der", ".ber");
         size_t len = 0;
         char *der = cu_read_file(der_path, &len);
         cr_assert(der != NULL, "cannot read %s", der_path);
@@ -60,11 +58,6 @@ Test(cert_cases, every_rule_matches_python)
                 check_json(name, cert, OTLS_JSON_SORT_KEYS, ".json");
                 check_json(name, cert, 0, ".ins.json");
             }
-        } else if (cu_exists(ber_path)) {
-            ber++;
-            cr_expect(st == OTLS_ERR_PARSE && strstr(err.message, "BER") != NULL,
-                      "%s: a BER form must be refused with a reason naming BER: %s (%s)", name,
-                      otls_status_name(st), st == OTLS_OK ? "" : err.message);
         } else {
             refused++;
             cr_expect(st == OTLS_ERR_PARSE, "%s: CPython refuses it, omnitls says %s", name,
@@ -78,9 +71,7 @@ Test(cert_cases, every_rule_matches_python)
         free(der);
         free(der_path);
         free(json_path);
-        free(ber_path);
     }
-    cr_log_info("%zu cases: %zu decoded, %zu refused as CPython refuses, %zu BER refused", count,
-                accepted, refused, ber);
+    cr_log_info("%zu cases: %zu decoded, %zu refused as CPython refuses", count, accepted, refused);
     cu_free_list(names);
 }

@@ -9,8 +9,6 @@ answers for it:
     NAME.ins.json   json.dumps(...) in CPython's insertion order
     NAME.refused    CPython refuses it (its exception, for the record):
                     omnitls must answer OTLS_ERR_PARSE
-    NAME.ber        CPython accepts it but it uses a BER form omnitls
-                    refuses on purpose (the file holds CPython's JSON)
 
 Run: python3 tests/cert/tools/make_cases.py [OUTDIR]
 """
@@ -37,12 +35,12 @@ NAI = "1.3.6.1.5.5.7.8.8"
 CASES = {}
 
 
-def case(name, ber=False, **kw):
-    CASES[name] = (cert(**kw), ber)
+def case(name, **kw):
+    CASES[name] = cert(**kw)
 
 
-def raw(name, der, ber=False):
-    CASES[name] = (der, ber)
+def raw(name, der):
+    CASES[name] = der
 
 
 def san(*gns):
@@ -108,7 +106,25 @@ raw("name_refuse_universal_range", cert(subject=name((CN, tlv(0x1c, b"\x00\x11\x
 raw("name_refuse_oid_587_octets", cert(subject=name(("1.2." + ".".join(["1"] * 590), utf8("x")))))
 raw("name_refuse_bad_oid", cert(subject=seq(set_(seq(tlv(6, b"\x2a\x80\x03"), utf8("x"))))))
 raw("name_refuse_primitive_attribute", cert(subject=seq(set_(tlv(0x10, oid(CN) + utf8("x"))))))
-raw("name_ber_constructed_string", cert(subject=name((CN, tlv(0x2c, utf8("ab"))))), ber=True)
+# BER that OpenSSL reads: constructed strings (chunks of any tag, nested up
+# to 5 levels) and indefinite lengths.
+case("name_ber_constructed_string", subject=name((CN, tlv(0x2c, utf8("ab") + ia5("cd"))),
+                                                 ("2.5.4.45", tlv(0x23, bits(b"\xff", 0) +
+                                                                  bits(b"\xf0", 4)))))
+
+
+def chunks(depth, inner):
+    """inner wrapped in depth constructed UTF8String layers."""
+    for _ in range(depth):
+        inner = tlv(0x2C, inner)
+    return inner
+
+
+case("name_ber_nested_chunks", subject=name((CN, chunks(6, utf8("deep")))))
+raw("name_refuse_ber_chunks_too_deep", cert(subject=name((CN, chunks(7, utf8("x"))))))
+raw("name_refuse_ber_chunk_eoc", cert(subject=name((CN, chunks(1, utf8("a") + b"\x00\x00")))))
+raw("name_refuse_ber_bad_utf8_chunks",
+    cert(subject=name((CN, chunks(1, utf8(b"\xc3") + utf8(b"\x28"))))))
 
 # --- version and serial ------------------------------------------------------
 case("version_absent", version=None)
@@ -201,7 +217,22 @@ raw("san_refuse_othername_bad_utf8", cert(exts=san(on(UPN, utf8(b"a\xff")))))
 raw("san_refuse_othername_cut_utf8", cert(exts=san(on(UPN, utf8("a" + "é" * 1500)))))
 raw("san_refuse_dirname_sequence_value", cert(exts=san(ctx(4, name((CN, seq()))))))
 raw("san_refuse_rid_too_long", cert(exts=san(rid("1.2." + ".".join(["1"] * 590)))))
-raw("san_ber_constructed_dns", cert(exts=san(ctx(2, ia5("ab"), True))), ber=True)
+case("san_ber_constructed_dns", exts=san(ctx(2, ia5("ab") + ia5("c"), True)))
+case("san_ber_bad_chunks_dropped", exts=san(ctx(2, b"\x6f\x74\x68\x65\x72", True)))
+
+
+def indefinite(tag, content):
+    return bytes([tag, 0x80]) + content + b"\x00\x00"
+
+
+case("ber_constructed_algorithm_parameters",
+     spki=seq(seq(oid("1.2.840.113549.1.1.1"), b"\x24\x00"), bits(b"\x00")),
+     sigalg=seq(oid("1.2.840.10045.4.3.2"), tlv(0x24, octets(b"ab"))))
+case("ber_constructed_othername_value", exts=san(on(UPN, tlv(0x2C, utf8("u@") + utf8("x")))))
+case("ber_indefinite_extensions", exts=[ext(SAN, indefinite(0x30, dns("inf") + uri("u")))])
+case("ber_indefinite_missing_eoc_dropped", exts=[ext(SAN, b"\x30\x80" + dns("x"))])
+case("ber_indefinite_name",
+     subject=indefinite(0x30, indefinite(0x31, indefinite(0x30, oid(CN) + utf8("inf")))))
 
 # --- AIA and CRL distribution points ---------------------------------------
 case("aia_ocsp_and_ca_issuers", exts=[ext(AIA, seq(
@@ -245,7 +276,8 @@ raw("refuse_algorithm_eoc", cert(sigalg=seq(oid("1.2.840.10045.4.3.2"), b"\x00\x
 raw("refuse_algorithm_bad_null", cert(sigalg=seq(oid("1.2.840.113549.1.1.11"), tlv(5, b"\x00"))))
 raw("refuse_signature_bits", cert(sig=tlv(3, b"\x08\x00")))
 # The outer SEQUENCE's long-form length (0x81 0xNN) replaced by "indefinite".
-raw("ber_indefinite_length", b"\x30\x80" + cert()[3:] + b"\x00\x00", ber=True)
+raw("ber_indefinite_length", b"\x30\x80" + cert()[3:] + b"\x00\x00")
+raw("refuse_primitive_indefinite", cert(subject=name((CN, b"\x0c\x80abc\x00\x00"))))
 
 
 def python_answer(der):
@@ -268,16 +300,13 @@ def main():
     for f in os.listdir(out):
         os.unlink(os.path.join(out, f))
     hexb = lambda b: {"__bytes_hex__": b.hex()}  # noqa: E731
-    for name_, (der, ber) in sorted(CASES.items()):
+    for name_, der in sorted(CASES.items()):
         with open(os.path.join(out, name_ + ".der"), "wb") as f:
             f.write(der)
         result, err = python_answer(der)
-        if ber:
-            if result is None:
-                raise SystemExit("%s: CPython refuses a BER case: %s" % (name_, err))
-            with open(os.path.join(out, name_ + ".ber"), "w") as f:
-                f.write(json.dumps(result, sort_keys=True, default=hexb))
-        elif result is None:
+        if result is None:
+            if "refuse" not in name_:
+                raise SystemExit("%s: CPython refuses it: %s" % (name_, err))
             with open(os.path.join(out, name_ + ".refused"), "w") as f:
                 f.write(err + "\n")
         else:
