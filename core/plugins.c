@@ -1,7 +1,10 @@
 /* Backend plugins: omnitls-<name>.so modules loaded with dlopen(RTLD_LOCAL),
  * so that stacks which cannot share one link (OpenSSL and wolfSSL export the
  * same SSL_* names) can share one process. Searched in $OMNITLS_PLUGIN_PATH
- * (colon-separated), then the install and build-tree plugin directories. */
+ * (colon-separated), then omnitls/plugins beside the library itself (so an
+ * install moved to another prefix still finds its plugins), then the
+ * configured install directory and the build tree's. */
+#define _GNU_SOURCE /* dladdr */
 #include <string.h>
 
 #include "internal.h"
@@ -116,9 +119,28 @@ static void scan_path(struct oti_plugin_set *set, const char *list)
     }
 }
 
+/* Any object of the library locates it for dladdr. */
+static const char library_anchor;
+
+static void scan_beside_library(struct oti_plugin_set *set)
+{
+    Dl_info info;
+    char dir[4096];
+    if (!dladdr(&library_anchor, &info) || info.dli_fname == NULL)
+        return;
+    const char *slash = strrchr(info.dli_fname, '/');
+    if (slash == NULL)
+        return;
+    int n = snprintf(dir, sizeof dir, "%.*s/omnitls/plugins", (int)(slash - info.dli_fname),
+                     info.dli_fname);
+    if (n > 0 && (size_t)n < sizeof dir)
+        scan_dir(set, dir);
+}
+
 void oti_plugins_load(struct oti_plugin_set *set)
 {
     scan_path(set, getenv("OMNITLS_PLUGIN_PATH"));
+    scan_beside_library(set);
     scan_path(set, OTI_PLUGIN_DIRS);
 }
 
