@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    cmake gcc make pkg-config
+    cmake gcc make pkg-config clang-format git
     libssl-dev openssl
     libmbedtls-dev libwolfssl-dev
     libcriterion-dev

@@ -94,8 +94,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0)
         return cli_serve_main(argc - 1, argv + 1);
 
-    fprintf(stderr, "omnitls: unknown %s \"%s\"\n\n", cmd[0] == '-' ? "option" : "command",
-            cmd);
+    fprintf(stderr, "omnitls: unknown %s \"%s\"\n\n", cmd[0] == '-' ? "option" : "command", cmd);
     cli_usage(stderr);
     return CLI_EXIT_USAGE;
 }
