@@ -17,6 +17,7 @@ int cli_backends_main(int argc, char **argv);
 int cli_demo_main(int argc, char **argv);
 int cli_connect_main(int argc, char **argv);
 int cli_serve_main(int argc, char **argv);
+int cli_decode_main(int argc, char **argv);
 
 /* 1 when name is one of otls_backends(). */
 int cli_backend_known(const char *name);

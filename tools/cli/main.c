@@ -21,6 +21,9 @@ void cli_usage(FILE *out)
           "  connect HOST:PORT [options]\n"
           "                         connect to a TLS server and print the report of\n"
           "                         each connection as one line of JSON\n"
+          "  decode [--sort-keys] [--der] FILE\n"
+          "                         print a certificate (PEM or DER; - for stdin) as\n"
+          "                         Python's getpeercert() JSON\n"
           "  serve --cert F [options]\n"
           "                         serve TLS on 127.0.0.1, echo what clients send and\n"
           "                         print the report of each connection as one line of\n"
@@ -93,6 +96,8 @@ int main(int argc, char **argv)
         return cli_connect_main(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return cli_serve_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "decode") == 0)
+        return cli_decode_main(argc - 1, argv + 1);
 
     fprintf(stderr, "omnitls: unknown %s \"%s\"\n\n", cmd[0] == '-' ? "option" : "command", cmd);
     cli_usage(stderr);
