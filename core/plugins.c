@@ -84,7 +84,12 @@ static void load_one(struct oti_plugin_set *set, const char *path, const char *f
         dlclose(handle);
         return;
     }
-    set->paths[set->count] = oti_strdup(path); /* NULL on failure: only a report */
+    if (strlen(path) >= sizeof set->paths[0]) {
+        note(set, name, path, "path too long");
+        dlclose(handle);
+        return;
+    }
+    memcpy(set->paths[set->count], path, strlen(path) + 1);
     set->providers[set->count++] = p;
 }
 

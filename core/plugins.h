@@ -11,7 +11,8 @@
 struct oti_plugin_set {
     bool (*is_taken)(const char *name); /* a built-in backend has this name */
     const struct otls_provider *providers[OTI_MAX_PLUGINS];
-    char *paths[OTI_MAX_PLUGINS]; /* where each was loaded from */
+    char paths[OTI_MAX_PLUGINS][512]; /* where each was loaded from; no
+                                       * allocation: it lives as long as the process */
     size_t count;
     char errors[1024]; /* why modules that were found did not load */
     struct {

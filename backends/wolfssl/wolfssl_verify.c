@@ -1,0 +1,196 @@
+/* Peer verification: the verify callback records the chain by depth
+ * (wolfSSL_get0_verified_chain is wrong in 5.5: a client's lacks the root,
+ * a server's has only the intermediate), completes it with the trust
+ * anchor from the store, and checks names with OpenSSL's rules. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "wolfssl_backend.h"
+
+#include <wolfssl/wolfcrypt/asn.h>
+
+/* OpenSSL's codes for the two name checks (wolfSSL 5.5 has no constant). */
+#define OTI_X509_V_ERR_HOSTNAME_MISMATCH 62
+#define OTI_X509_V_ERR_IP_ADDRESS_MISMATCH 64
+
+int oti_wolfssl_ip_parse(struct oti_wolfssl_conn *c, const char *name)
+{
+    if (inet_pton(AF_INET, name, c->ip) == 1) {
+        c->ip_len = 4;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, name, c->ip) == 1) {
+        c->ip_len = 16;
+        return 0;
+    }
+    c->ip_len = 0;
+    return -1;
+}
+
+static int same_text(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+/* OpenSSL's rule for one name (X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, as
+ * Python sets): equal ignoring case, or "*.rest" where rest has two labels
+ * or more and the wildcard stands for one whole label that is not an IDNA
+ * one. */
+static int name_matches(const char *pat, size_t plen, const char *host)
+{
+    size_t hlen = strlen(host);
+    if (memchr(pat, '\0', plen) != NULL)
+        return 0; /* an embedded NUL never matches */
+    if (plen == hlen && same_text(pat, host, hlen))
+        return 1;
+    if (plen < 4 || pat[0] != '*' || pat[1] != '.' || memchr(pat + 2, '.', plen - 2) == NULL)
+        return 0;
+    const char *dot = strchr(host, '.');
+    if (dot == NULL || dot == host || strncmp(host, "xn--", 4) == 0)
+        return 0;
+    size_t rest = hlen - (size_t)(dot - host);
+    return rest == plen - 1 && same_text(pat + 1, dot, rest);
+}
+
+/* Checks the leaf's names: DNS names against its dNSName SANs, or its
+ * common name when it has none (OpenSSL's fallback); addresses against its
+ * iPAddress SANs only. 0 when they match, 1 for a DNS mismatch, 2 for an
+ * address mismatch, -1 when the certificate does not parse. */
+static int check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len)
+{
+    DecodedCert dc;
+    wc_InitDecodedCert(&dc, der, (word32)len, NULL);
+    if (wc_ParseCert(&dc, CERT_TYPE, NO_VERIFY, NULL) != 0) {
+        wc_FreeDecodedCert(&dc);
+        return -1;
+    }
+    int dns_seen = 0, match = 0;
+    for (const DNS_entry *d = dc.altNames; d != NULL && !match; d = d->next) {
+        if (d->name == NULL || d->len < 0)
+            continue;
+        if (c->check_ip && d->type == ASN_IP_TYPE)
+            match = (size_t)d->len == c->ip_len && memcmp(d->name, c->ip, c->ip_len) == 0;
+        else if (c->check_name && d->type == ASN_DNS_TYPE) {
+            dns_seen = 1;
+            match = name_matches(d->name, (size_t)d->len, c->hostname);
+        }
+    }
+    if (!match && c->check_name && !dns_seen && dc.subjectCN != NULL && dc.subjectCNLen > 0)
+        match = name_matches(dc.subjectCN, (size_t)dc.subjectCNLen, c->hostname);
+    wc_FreeDecodedCert(&dc);
+    return match ? 0 : c->check_ip ? 2 : 1;
+}
+
+/* Keeps a copy of one certificate of the chain being verified. */
+static void record(struct oti_wolfssl_conn *c, WOLFSSL_X509 *x, int depth)
+{
+    int len = 0;
+    const unsigned char *der = x ? wolfSSL_X509_get_der(x, &len) : NULL;
+    if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, depth, der, (size_t)len) != 0)
+        c->vchain_oom = 1; /* deeper than we keep, or out of memory: never report it */
+}
+
+static WOLFSSL_X509 *parse(const struct oti_wolfssl_blob *b)
+{
+    return b->data ? wolfSSL_X509_d2i(NULL, b->data, (int)b->len) : NULL;
+}
+
+static int self_signed(WOLFSSL_X509 *x)
+{
+    return wolfSSL_X509_NAME_cmp(wolfSSL_X509_get_issuer_name(x),
+                                 wolfSSL_X509_get_subject_name(x)) == 0;
+}
+
+/* wolfSSL does not show the trust anchor to the callback when the peer
+ * did not send it: append the issuers the store holds, up to a
+ * self-signed one, as OpenSSL's verified chain ends. */
+static void complete_chain(struct oti_wolfssl_conn *c, WOLFSSL_X509_STORE_CTX *store)
+{
+    WOLFSSL_X509 *top = parse(&c->vchain.cert[c->vdepth - 1]);
+    while (top != NULL && !self_signed(top) && c->vdepth < OTI_WOLFSSL_MAX_DEPTH) {
+        WOLFSSL_X509 *issuer = NULL;
+        if (wolfSSL_X509_STORE_CTX_get1_issuer(&issuer, store, top) != WOLFSSL_SUCCESS ||
+            issuer == NULL)
+            break;
+        record(c, issuer, c->vdepth);
+        c->vdepth++;
+        c->vchain.count = c->vdepth;
+        wolfSSL_X509_free(top);
+        top = issuer;
+    }
+    wolfSSL_X509_free(top);
+}
+
+int oti_wolfssl_self_signed_top(const struct oti_wolfssl_conn *c)
+{
+    if (c->vdepth <= 0 || c->vdepth > OTI_WOLFSSL_MAX_DEPTH)
+        return 0;
+    WOLFSSL_X509 *x = parse(&c->vchain.cert[c->vdepth - 1]);
+    int self = x != NULL && self_signed(x);
+    wolfSSL_X509_free(x);
+    return self;
+}
+
+static void run_start(struct oti_wolfssl_conn *c, int depth)
+{
+    oti_wolfssl_certs_clear(&c->vchain);
+    c->vdepth = depth + 1;
+    c->vchain.count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
+    c->vrun_done = 0;
+    c->vchain_oom = 0;
+    c->verify_ok = 0;
+    c->verify_err = 0;
+    c->verify_err_depth = 0;
+    c->name_mismatch = 0;
+}
+
+/* Called once per certificate, from the top of the chain the peer sent
+ * (highest depth) down to its leaf (depth 0), also when verification is
+ * off (this build has WOLFSSL_ALWAYS_VERIFY_CB). */
+int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
+{
+    WOLFSSL *ssl =
+        wolfSSL_X509_STORE_CTX_get_ex_data(store, wolfSSL_get_ex_data_X509_STORE_CTX_idx());
+    struct oti_wolfssl_conn *c = ssl ? wolfSSL_GetIOReadCtx(ssl) : NULL;
+    if (c == NULL)
+        return preverify;
+    int off = c->verify == OTLS_VERIFY_NONE;
+    int depth = wolfSSL_X509_STORE_CTX_get_error_depth(store);
+    if (depth < 0)
+        depth = 0;
+    if (c->vrun_done || c->vdepth == 0 || depth >= c->vdepth)
+        run_start(c, depth);
+    record(c, wolfSSL_X509_STORE_CTX_get_current_cert(store), depth);
+    if (!preverify && c->verify_err == 0) {
+        int err = wolfSSL_X509_STORE_CTX_get_error(store);
+        c->verify_err = err != 0 ? err : X509_V_ERR_APPLICATION_VERIFICATION;
+        c->verify_err_depth = depth;
+    }
+    if (depth != 0)
+        return off ? 1 : preverify;
+    c->vrun_done = 1;
+    if (preverify && c->verify_err == 0 && (c->check_name || c->check_ip)) {
+        const struct oti_wolfssl_blob *leaf = &c->vchain.cert[0];
+        int r = leaf->data ? check_names(c, leaf->data, leaf->len) : -1;
+        if (r != 0) {
+            c->name_mismatch = r < 0 ? 1 : r;
+            c->verify_err = c->name_mismatch == 2 ? OTI_X509_V_ERR_IP_ADDRESS_MISMATCH
+                                                  : OTI_X509_V_ERR_HOSTNAME_MISMATCH;
+            preverify = 0;
+        }
+    }
+    if (preverify && c->verify_err == 0) {
+        complete_chain(c, store);
+        c->verify_ok = !c->vchain_oom;
+    }
+    return off ? 1 : preverify;
+}
