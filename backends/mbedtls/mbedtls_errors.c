@@ -20,50 +20,6 @@ otls_status oti_mbedtls_lib_error(otls_error *e, otls_status code, int ret, cons
     return otls_error_setf(e, code, "%s: %s", what, buf);
 }
 
-/* OpenSSL's reason text for a received alert ("tlsv1 alert unknown ca"). */
-static const char *alert_text(int alert)
-{
-    static const struct {
-        unsigned char alert;
-        const char *text;
-    } table[] = {
-        {10, "sslv3 alert unexpected message"},
-        {20, "sslv3 alert bad record mac"},
-        {21, "tlsv1 alert decryption failed"},
-        {22, "tlsv1 alert record overflow"},
-        {30, "sslv3 alert decompression failure"},
-        {40, "sslv3 alert handshake failure"},
-        {41, "sslv3 alert no certificate"},
-        {42, "sslv3 alert bad certificate"},
-        {43, "sslv3 alert unsupported certificate"},
-        {44, "sslv3 alert certificate revoked"},
-        {45, "sslv3 alert certificate expired"},
-        {46, "sslv3 alert certificate unknown"},
-        {47, "sslv3 alert illegal parameter"},
-        {48, "tlsv1 alert unknown ca"},
-        {49, "tlsv1 alert access denied"},
-        {50, "tlsv1 alert decode error"},
-        {51, "tlsv1 alert decrypt error"},
-        {60, "tlsv1 alert export restriction"},
-        {70, "tlsv1 alert protocol version"},
-        {71, "tlsv1 alert insufficient security"},
-        {80, "tlsv1 alert internal error"},
-        {86, "tlsv1 alert inappropriate fallback"},
-        {90, "tlsv1 alert user cancelled"},
-        {100, "tlsv1 alert no renegotiation"},
-        {109, "tlsv13 alert missing extension"},
-        {110, "tlsv1 unsupported extension"},
-        {112, "tlsv1 unrecognized name"},
-        {115, "tlsv1 alert unknown psk identity"},
-        {116, "tlsv13 alert certificate required"},
-        {120, "tlsv1 alert no application protocol"},
-    };
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (table[i].alert == alert)
-            return table[i].text;
-    return NULL;
-}
-
 /* The top of the recorded chain signed itself. */
 static int chain_ends_self_signed(const struct oti_mbedtls_conn *c, int *alone)
 {
@@ -171,7 +127,7 @@ static otls_status tls_error(struct oti_mbedtls_conn *c, int ret, otls_error *e)
         return otls_error_setf(e, OTLS_ERR_TLS, "no shared cipher");
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: {
         int alert = oti_mbedtls_last_alert(&c->ssl);
-        const char *text = alert_text(alert);
+        const char *text = otls_alert_text(alert);
         if (text != NULL)
             return otls_error_setf(e, OTLS_ERR_TLS, "%s", text);
         if (alert >= 0)

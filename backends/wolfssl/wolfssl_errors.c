@@ -25,50 +25,6 @@ otls_status oti_wolfssl_lib_error(otls_error *e, otls_status code, int ret, cons
     return otls_error_setf(e, code, "%s: %s (%d)", what, reason(ret), ret);
 }
 
-/* OpenSSL's reason text for a received alert ("tlsv1 alert unknown ca"). */
-static const char *alert_text(int alert)
-{
-    static const struct {
-        unsigned char alert;
-        const char *text;
-    } table[] = {
-        {10, "sslv3 alert unexpected message"},
-        {20, "sslv3 alert bad record mac"},
-        {21, "tlsv1 alert decryption failed"},
-        {22, "tlsv1 alert record overflow"},
-        {30, "sslv3 alert decompression failure"},
-        {40, "sslv3 alert handshake failure"},
-        {41, "sslv3 alert no certificate"},
-        {42, "sslv3 alert bad certificate"},
-        {43, "sslv3 alert unsupported certificate"},
-        {44, "sslv3 alert certificate revoked"},
-        {45, "sslv3 alert certificate expired"},
-        {46, "sslv3 alert certificate unknown"},
-        {47, "sslv3 alert illegal parameter"},
-        {48, "tlsv1 alert unknown ca"},
-        {49, "tlsv1 alert access denied"},
-        {50, "tlsv1 alert decode error"},
-        {51, "tlsv1 alert decrypt error"},
-        {60, "tlsv1 alert export restriction"},
-        {70, "tlsv1 alert protocol version"},
-        {71, "tlsv1 alert insufficient security"},
-        {80, "tlsv1 alert internal error"},
-        {86, "tlsv1 alert inappropriate fallback"},
-        {90, "tlsv1 alert user cancelled"},
-        {100, "tlsv1 alert no renegotiation"},
-        {109, "tlsv13 alert missing extension"},
-        {110, "tlsv1 unsupported extension"},
-        {112, "tlsv1 unrecognized name"},
-        {115, "tlsv1 alert unknown psk identity"},
-        {116, "tlsv13 alert certificate required"},
-        {120, "tlsv1 alert no application protocol"},
-    };
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (table[i].alert == alert)
-            return table[i].text;
-    return NULL;
-}
-
 /* OpenSSL's X509_verify_cert_error_string() for the codes wolfSSL reports
  * (wolfSSL's own strings differ for several). */
 static const char *x509_text(int err)
@@ -168,7 +124,7 @@ static otls_status tls_error(struct oti_wolfssl_conn *c, int ret, otls_error *e)
         /* The peer's alert, in OpenSSL's words. */
         WOLFSSL_ALERT_HISTORY h;
         if (wolfSSL_get_alert_history(c->ssl, &h) == WOLFSSL_SUCCESS && h.last_rx.code >= 0) {
-            const char *text = alert_text(h.last_rx.code);
+            const char *text = otls_alert_text(h.last_rx.code);
             if (text != NULL)
                 return otls_error_setf(e, OTLS_ERR_TLS, "%s", text);
             return otls_error_setf(e, OTLS_ERR_TLS, "received fatal alert %d", h.last_rx.code);
