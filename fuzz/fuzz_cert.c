@@ -2,7 +2,8 @@
  * input, then both JSON renderings and a walk over the typed view. Checks
  * what must hold for any input: a refusal carries a one-line reason and no
  * certificate; an accepted certificate renders to ASCII JSON (ensure_ascii)
- * of the length reported, identically on a second decode. */
+ * of the length reported, identically on a second decode. The input also
+ * goes through otls_cert_decode_pem (and so the core's PEM reader). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     otls_cert *c = NULL;
     otls_error err;
-    otls_status st = otls_cert_decode(data, size, &c, &err);
+    /* The PEM entry point too (DER falls through to the same decoder). */
+    otls_status st = otls_cert_decode_pem(data, size, &c, &err);
+    require((st == OTLS_OK) == (c != NULL));
+    otls_cert_free(c);
+    c = NULL;
+
+    st = otls_cert_decode(data, size, &c, &err);
     if (st != OTLS_OK) {
         require(st == OTLS_ERR_PARSE && c == NULL && err.code == st);
         require(err.message[0] != '\0' && strchr(err.message, '\n') == NULL);

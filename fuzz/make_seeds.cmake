@@ -1,5 +1,5 @@
 # Builds the fuzzer's seed corpus: the conformance certificates converted to
-# DER (with the openssl CLI) and the decoder's own test cases.
+# DER (with the openssl CLI) and as PEM, and the decoder's own test cases.
 #   cmake -DCORPUS=<certs dir> -DCASES=<tests/cert/cases> -DOUT=<dir>
 #         -DOPENSSL=<openssl> -P make_seeds.cmake
 file(MAKE_DIRECTORY "${OUT}")
@@ -14,6 +14,7 @@ foreach(pem IN LISTS pems)
   if(NOT rc EQUAL 0)
     message(WARNING "fuzz seeds: openssl could not convert ${pem}")
   endif()
+  configure_file("${pem}" "${OUT}/pem-${name}" COPYONLY)
 endforeach()
 file(GLOB ders "${CASES}/*.der")
 foreach(der IN LISTS ders)

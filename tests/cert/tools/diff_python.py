@@ -27,10 +27,15 @@ import der as D  # noqa: E402
 
 
 def load(path):
+    """The DER in path (PEM or DER); None for text that is not one clean
+    PEM certificate (a fuzzer's corpus holds such), which is skipped."""
     data = open(path, "rb").read()
     if b"-----BEGIN" in data:
-        body = data.split(b"-----BEGIN CERTIFICATE-----")[1].split(b"-----END")[0]
-        return base64.b64decode(b"".join(body.split()))
+        try:
+            body = data.split(b"-----BEGIN CERTIFICATE-----")[1].split(b"-----END")[0]
+            return base64.b64decode(b"".join(body.split()), validate=True)
+        except (IndexError, ValueError):
+            return None
     return data
 
 
@@ -254,9 +259,11 @@ def main():
     args.files = files
     rng = random.Random(args.seed)
     cases = []
-    donors = [load(p) for p in args.files]
+    donors = [d for d in (load(p) for p in args.files) if d is not None]
     for path in args.files:
         der = load(path)
+        if der is None:
+            continue
         cases.append((path, der))
         for k in range(args.mutate):
             m = der
