@@ -95,8 +95,8 @@ otls_status otls_channel_binding(otls_conn *conn, const char *type, uint8_t *buf
     if (type == NULL || buf == NULL || len == NULL)
         return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT,
                              "invalid argument: type == NULL || buf == NULL || len == NULL");
-    if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
+    if (oti_conn_ready(conn) != OTLS_OK)
+        return OTLS_ERR_HANDSHAKE_NOT_DONE;
     if (strcmp(type, "tls-unique") == 0)
         return tls_unique(conn, buf, len);
     if (strcmp(type, "tls-exporter") == 0)

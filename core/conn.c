@@ -227,6 +227,13 @@ otls_status otls_write(otls_conn *conn, const void *buf, size_t len, size_t *put
     return backend_result(conn, conn->ctx->prov->write(conn->state, buf, len, put, &e), &e);
 }
 
+otls_status oti_conn_ready(otls_conn *conn)
+{
+    if (!conn->done)
+        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
+    return OTLS_OK;
+}
+
 otls_status otls_shutdown(otls_conn *conn)
 {
     if (conn == NULL)

@@ -80,6 +80,10 @@ struct otls_conn {
     char error[256];
 };
 
+/* conn.c: OTLS_OK once the handshake is done, else
+ * OTLS_ERR_HANDSHAKE_NOT_DONE with the message set (Python's ValueError). */
+otls_status oti_conn_ready(otls_conn *conn);
+
 /* conn_facts.c */
 otls_status oti_facts_take(otls_conn *conn);
 void oti_facts_free(struct oti_facts *facts);

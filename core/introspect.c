@@ -8,8 +8,8 @@ static otls_status ready(otls_conn *conn)
 {
     if (conn == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
-    if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
+    if (oti_conn_ready(conn) != OTLS_OK)
+        return OTLS_ERR_HANDSHAKE_NOT_DONE;
     return OTLS_OK;
 }
 

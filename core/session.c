@@ -36,8 +36,8 @@ otls_status otls_conn_get_session(otls_conn *conn, otls_session **session)
     if (!(prov->features & OTLS_FEAT_RESUMPTION) || !prov->session_get)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot resume sessions",
                              prov->name);
-    if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
+    if (oti_conn_ready(conn) != OTLS_OK)
+        return OTLS_ERR_HANDSHAKE_NOT_DONE;
     void *handle = prov->session_get(conn->state);
     if (handle == NULL)
         return OTLS_NONE;
@@ -92,8 +92,8 @@ otls_status otls_session_reused(otls_conn *conn, int *reused)
     if (reused == NULL)
         return oti_conn_fail(conn, OTLS_ERR_INVALID_ARGUMENT, "invalid argument: reused == NULL");
     *reused = 0;
-    if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
+    if (oti_conn_ready(conn) != OTLS_OK)
+        return OTLS_ERR_HANDSHAKE_NOT_DONE;
     *reused = conn->facts.session.resumed != 0;
     return OTLS_OK;
 }

@@ -12,8 +12,8 @@
 static otls_status leaf(otls_conn *conn, const otls_der **der)
 {
     *der = NULL;
-    if (!conn->done)
-        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
+    if (oti_conn_ready(conn) != OTLS_OK)
+        return OTLS_ERR_HANDSHAKE_NOT_DONE;
     if (conn->facts.peer_chain.count == 0)
         return OTLS_NONE;
     *der = &conn->facts.peer_chain.items[0];
