@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <omnitls/omnitls.h>
+
 /* Exit codes. */
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAILURE 1
@@ -18,6 +20,16 @@ int cli_demo_main(int argc, char **argv);
 int cli_connect_main(int argc, char **argv);
 int cli_serve_main(int argc, char **argv);
 int cli_decode_main(int argc, char **argv);
+
+/* options.c */
+/* Matches "--name VALUE" and "--name=VALUE"; *value gets VALUE (NULL when
+ * missing). Returns 1 when argv[*i] is this option. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+/* "omnitls CMD: <fmt with arg>", then the usage, on stderr; returns
+ * CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* "h2,http/1.1" -> otls_ctx_set_alpn. */
+otls_status cli_set_alpn(otls_ctx *ctx, const char *list);
 
 /* 1 when name is one of otls_backends(). */
 int cli_backend_known(const char *name);

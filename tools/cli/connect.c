@@ -33,7 +33,6 @@
 /* TLS 1.3 tickets come after the handshake; a server that sends none must
  * not hold --reconnect up for long. */
 #define TICKET_WAIT_MS 3000
-#define MAX_ALPN 16
 #define MAX_EMPTY_READS 100
 
 struct connect_opts {
@@ -44,33 +43,6 @@ struct connect_opts {
     otls_verify verify;
     int tls13_unique, reconnect;
 };
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("omnitls connect: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n\n", stderr);
-    cli_usage(stderr);
-    return CLI_EXIT_USAGE;
-}
-
-/* Matches "--name VALUE" and "--name=VALUE"; *value gets VALUE (NULL when
- * missing). Returns 1 when argv[*i] is this option. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0')
-        return 0;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
 
 /* HOST:PORT or [IPv6]:PORT. */
 static int parse_target(const char *arg, struct connect_opts *o)
@@ -109,7 +81,7 @@ static int string_option(int argc, char **argv, int *i, struct connect_opts *o)
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
         const char *v = NULL;
 
-        if (option(argc, argv, i, table[k].name, &v)) {
+        if (cli_option(argc, argv, i, table[k].name, &v)) {
             *table[k].value = v;
             return v ? 1 : -1;
         }
@@ -137,10 +109,10 @@ static int parse(int argc, char **argv, struct connect_opts *o, int *done)
             o->reconnect = 1;
         } else if ((s = string_option(argc, argv, &i, o)) != 0) {
             if (s < 0)
-                return usage_error("%s needs a value", opt);
-        } else if (option(argc, argv, &i, "--backend", &v)) {
+                return cli_usage_error("connect", "%s needs a value", opt);
+        } else if (cli_option(argc, argv, &i, "--backend", &v)) {
             if (!v)
-                return usage_error("%s needs a backend name", opt);
+                return cli_usage_error("connect", "%s needs a backend name", opt);
             if (!cli_backend_known(v)) {
                 fprintf(stderr, "omnitls connect: unknown backend \"%s\"; available: ", v);
                 cli_backend_list_names(stderr);
@@ -148,34 +120,35 @@ static int parse(int argc, char **argv, struct connect_opts *o, int *done)
                 return CLI_EXIT_USAGE;
             }
             o->backend = v;
-        } else if (option(argc, argv, &i, "--tls", &v)) {
+        } else if (cli_option(argc, argv, &i, "--tls", &v)) {
             if (v && strcmp(v, "1.2") == 0)
                 o->version = OTLS_TLS1_2;
             else if (v && strcmp(v, "1.3") == 0)
                 o->version = OTLS_TLS1_3;
             else
-                return usage_error("--tls takes 1.2 or 1.3, not \"%s\"", v ? v : "");
-        } else if (option(argc, argv, &i, "--verify", &v)) {
+                return cli_usage_error("connect", "--tls takes 1.2 or 1.3, not \"%s\"", v ? v : "");
+        } else if (cli_option(argc, argv, &i, "--verify", &v)) {
             if (v && strcmp(v, "none") == 0)
                 o->verify = OTLS_VERIFY_NONE;
             else if (v && strcmp(v, "required") == 0)
                 o->verify = OTLS_VERIFY_REQUIRED;
             else
-                return usage_error("--verify takes none or required, not \"%s\"", v ? v : "");
+                return cli_usage_error("connect", "--verify takes none or required, not \"%s\"",
+                                       v ? v : "");
         } else if (opt[0] == '-') {
-            return usage_error("unknown option \"%s\"", opt);
+            return cli_usage_error("connect", "unknown option \"%s\"", opt);
         } else if (target) {
-            return usage_error("one HOST:PORT only, not also \"%s\"", opt);
+            return cli_usage_error("connect", "one HOST:PORT only, not also \"%s\"", opt);
         } else {
             target = opt;
         }
     }
     if (!target)
-        return usage_error("%s", "HOST:PORT is missing");
+        return cli_usage_error("connect", "%s", "HOST:PORT is missing");
     if (parse_target(target, o) != 0)
-        return usage_error("\"%s\" is not HOST:PORT", target);
+        return cli_usage_error("connect", "\"%s\" is not HOST:PORT", target);
     if (o->key && !o->cert)
-        return usage_error("%s", "--key needs --cert");
+        return cli_usage_error("connect", "%s", "--key needs --cert");
     return CLI_EXIT_OK;
 }
 
@@ -184,24 +157,6 @@ static int ctx_fail(otls_ctx *ctx, const char *what, otls_status st)
     fprintf(stderr, "omnitls connect: %s failed: %s: %s\n", what, otls_status_name(st),
             otls_ctx_error(ctx));
     return -1;
-}
-
-/* "h2,http/1.1" -> otls_ctx_set_alpn. */
-static otls_status set_alpn(otls_ctx *ctx, const char *list)
-{
-    char buf[1024];
-    const char *names[MAX_ALPN];
-    size_t count = 0;
-
-    if (strlen(list) >= sizeof buf)
-        return OTLS_ERR_INVALID_ARGUMENT;
-    strcpy(buf, list);
-    for (char *save = NULL, *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        if (count == MAX_ALPN)
-            return OTLS_ERR_INVALID_ARGUMENT;
-        names[count++] = p;
-    }
-    return otls_ctx_set_alpn(ctx, names, count);
 }
 
 /* Verify mode first off, then the hostname check, in the order that works
@@ -229,7 +184,7 @@ static otls_ctx *make_ctx(const struct connect_opts *o)
         ctx_fail(ctx, "--verify", st);
     else if (o->version && (st = otls_ctx_set_versions(ctx, o->version, o->version)) != OTLS_OK)
         ctx_fail(ctx, "--tls", st);
-    else if (o->alpn && (st = set_alpn(ctx, o->alpn)) != OTLS_OK)
+    else if (o->alpn && (st = cli_set_alpn(ctx, o->alpn)) != OTLS_OK)
         ctx_fail(ctx, "--alpn", st);
     else if (o->ciphers && (st = otls_ctx_set_ciphers(ctx, o->ciphers)) != OTLS_OK)
         ctx_fail(ctx, "--ciphers", st);

@@ -31,38 +31,11 @@ static void *server_main(void *arg)
     return NULL;
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("omnitls demo: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n\n", stderr);
-    cli_usage(stderr);
-    return CLI_EXIT_USAGE;
-}
-
-/* Matches "--name VALUE" and "--name=VALUE"; *value gets VALUE (NULL when
- * missing). Returns 1 when argv[*i] is this option. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0')
-        return 0;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
-
 /* Unknown names are a usage error, caught before any work is done. */
 static int check_backend(const char *opt, const char *v)
 {
     if (!v)
-        return usage_error("%s needs a backend name", opt);
+        return cli_usage_error("demo", "%s needs a backend name", opt);
     if (!cli_backend_known(v)) {
         fprintf(stderr, "omnitls demo: unknown backend \"%s\"; available: ", v);
         cli_backend_list_names(stderr);
@@ -86,35 +59,35 @@ static int parse(int argc, char **argv, struct cli_demo_opts *o, int *done)
             cli_usage(stdout);
             *done = 1;
             return CLI_EXIT_OK;
-        } else if (option(argc, argv, &i, "--client-backend", &v)) {
+        } else if (cli_option(argc, argv, &i, "--client-backend", &v)) {
             if ((rc = check_backend("--client-backend", v)) != CLI_EXIT_OK)
                 return rc;
             o->client_backend = v;
-        } else if (option(argc, argv, &i, "--server-backend", &v)) {
+        } else if (cli_option(argc, argv, &i, "--server-backend", &v)) {
             if ((rc = check_backend("--server-backend", v)) != CLI_EXIT_OK)
                 return rc;
             o->server_backend = v;
-        } else if (option(argc, argv, &i, "--tls", &v)) {
+        } else if (cli_option(argc, argv, &i, "--tls", &v)) {
             if (!v)
-                return usage_error("%s needs a value", opt);
+                return cli_usage_error("demo", "%s needs a value", opt);
             if (strcmp(v, "1.2") == 0)
                 o->version = OTLS_TLS1_2;
             else if (strcmp(v, "1.3") == 0)
                 o->version = OTLS_TLS1_3;
             else
-                return usage_error("--tls takes 1.2 or 1.3, not \"%s\"", v);
-        } else if (option(argc, argv, &i, "--key", &v)) {
+                return cli_usage_error("demo", "--tls takes 1.2 or 1.3, not \"%s\"", v);
+        } else if (cli_option(argc, argv, &i, "--key", &v)) {
             if (!v)
-                return usage_error("%s needs a value", opt);
+                return cli_usage_error("demo", "%s needs a value", opt);
             if (strcmp(v, "ec") == 0)
                 o->key = TPKI_EC;
             else if (strcmp(v, "rsa") == 0)
                 o->key = TPKI_RSA;
             else
-                return usage_error("--key takes ec or rsa, not \"%s\"", v);
-        } else if (option(argc, argv, &i, "--verify", &v)) {
+                return cli_usage_error("demo", "--key takes ec or rsa, not \"%s\"", v);
+        } else if (cli_option(argc, argv, &i, "--verify", &v)) {
             if (!v)
-                return usage_error("%s needs a value", opt);
+                return cli_usage_error("demo", "%s needs a value", opt);
             if (strcmp(v, "none") == 0)
                 o->verify = OTLS_VERIFY_NONE;
             else if (strcmp(v, "optional") == 0)
@@ -122,9 +95,10 @@ static int parse(int argc, char **argv, struct cli_demo_opts *o, int *done)
             else if (strcmp(v, "required") == 0)
                 o->verify = OTLS_VERIFY_REQUIRED;
             else
-                return usage_error("--verify takes none, optional or required, not \"%s\"", v);
+                return cli_usage_error("demo",
+                                       "--verify takes none, optional or required, not \"%s\"", v);
         } else {
-            return usage_error("unknown option \"%s\"", argv[i]);
+            return cli_usage_error("demo", "unknown option \"%s\"", argv[i]);
         }
     }
     return CLI_EXIT_OK;

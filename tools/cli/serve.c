@@ -29,7 +29,6 @@
 #include "net.h"
 #include "report.h"
 
-#define MAX_ALPN 16
 #define MAX_EMPTY_READS 100
 
 struct serve_opts {
@@ -39,33 +38,6 @@ struct serve_opts {
     unsigned port;
     int once, tls13_unique;
 };
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("omnitls serve: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n\n", stderr);
-    cli_usage(stderr);
-    return CLI_EXIT_USAGE;
-}
-
-/* Matches "--name VALUE" and "--name=VALUE"; *value gets VALUE (NULL when
- * missing). Returns 1 when argv[*i] is this option. */
-static int option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0')
-        return 0;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return 1;
-}
 
 /* String-valued options: 1 when argv[*i] is one of them (its value stored),
  * 0 when not, -1 when its value is missing. */
@@ -83,7 +55,7 @@ static int string_option(int argc, char **argv, int *i, struct serve_opts *o)
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
         const char *v = NULL;
 
-        if (option(argc, argv, i, table[k].name, &v)) {
+        if (cli_option(argc, argv, i, table[k].name, &v)) {
             *table[k].value = v;
             return v ? 1 : -1;
         }
@@ -124,10 +96,10 @@ static int parse(int argc, char **argv, struct serve_opts *o, int *done)
             o->tls13_unique = 1;
         } else if ((s = string_option(argc, argv, &i, o)) != 0) {
             if (s < 0)
-                return usage_error("%s needs a value", opt);
-        } else if (option(argc, argv, &i, "--backend", &v)) {
+                return cli_usage_error("serve", "%s needs a value", opt);
+        } else if (cli_option(argc, argv, &i, "--backend", &v)) {
             if (!v)
-                return usage_error("%s needs a backend name", opt);
+                return cli_usage_error("serve", "%s needs a backend name", opt);
             if (!cli_backend_known(v)) {
                 fprintf(stderr, "omnitls serve: unknown backend \"%s\"; available: ", v);
                 cli_backend_list_names(stderr);
@@ -135,17 +107,17 @@ static int parse(int argc, char **argv, struct serve_opts *o, int *done)
                 return CLI_EXIT_USAGE;
             }
             o->backend = v;
-        } else if (option(argc, argv, &i, "--port", &v)) {
+        } else if (cli_option(argc, argv, &i, "--port", &v)) {
             if (parse_port(v, &o->port) != 0)
-                return usage_error("--port takes 0..65535, not \"%s\"", v ? v : "");
-        } else if (option(argc, argv, &i, "--tls", &v)) {
+                return cli_usage_error("serve", "--port takes 0..65535, not \"%s\"", v ? v : "");
+        } else if (cli_option(argc, argv, &i, "--tls", &v)) {
             if (v && strcmp(v, "1.2") == 0)
                 o->version = OTLS_TLS1_2;
             else if (v && strcmp(v, "1.3") == 0)
                 o->version = OTLS_TLS1_3;
             else
-                return usage_error("--tls takes 1.2 or 1.3, not \"%s\"", v ? v : "");
-        } else if (option(argc, argv, &i, "--verify", &v)) {
+                return cli_usage_error("serve", "--tls takes 1.2 or 1.3, not \"%s\"", v ? v : "");
+        } else if (cli_option(argc, argv, &i, "--verify", &v)) {
             if (v && strcmp(v, "none") == 0)
                 o->verify = OTLS_VERIFY_NONE;
             else if (v && strcmp(v, "optional") == 0)
@@ -153,14 +125,14 @@ static int parse(int argc, char **argv, struct serve_opts *o, int *done)
             else if (v && strcmp(v, "required") == 0)
                 o->verify = OTLS_VERIFY_REQUIRED;
             else
-                return usage_error("--verify takes none, optional or required, not \"%s\"",
-                                   v ? v : "");
+                return cli_usage_error(
+                    "serve", "--verify takes none, optional or required, not \"%s\"", v ? v : "");
         } else {
-            return usage_error("unknown option \"%s\"", opt);
+            return cli_usage_error("serve", "unknown option \"%s\"", opt);
         }
     }
     if (!o->cert)
-        return usage_error("%s", "--cert is missing");
+        return cli_usage_error("serve", "%s", "--cert is missing");
     return CLI_EXIT_OK;
 }
 
@@ -169,24 +141,6 @@ static int ctx_fail(otls_ctx *ctx, const char *what, otls_status st)
     fprintf(stderr, "omnitls serve: %s failed: %s: %s\n", what, otls_status_name(st),
             otls_ctx_error(ctx));
     return -1;
-}
-
-/* "h2,http/1.1" -> otls_ctx_set_alpn. */
-static otls_status set_alpn(otls_ctx *ctx, const char *list)
-{
-    char buf[1024];
-    const char *names[MAX_ALPN];
-    size_t count = 0;
-
-    if (strlen(list) >= sizeof buf)
-        return OTLS_ERR_INVALID_ARGUMENT;
-    strcpy(buf, list);
-    for (char *save = NULL, *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        if (count == MAX_ALPN)
-            return OTLS_ERR_INVALID_ARGUMENT;
-        names[count++] = p;
-    }
-    return otls_ctx_set_alpn(ctx, names, count);
 }
 
 static otls_ctx *make_ctx(const struct serve_opts *o)
@@ -209,7 +163,7 @@ static otls_ctx *make_ctx(const struct serve_opts *o)
         ctx_fail(ctx, "--verify", st);
     else if (o->version && (st = otls_ctx_set_versions(ctx, o->version, o->version)) != OTLS_OK)
         ctx_fail(ctx, "--tls", st);
-    else if (o->alpn && (st = set_alpn(ctx, o->alpn)) != OTLS_OK)
+    else if (o->alpn && (st = cli_set_alpn(ctx, o->alpn)) != OTLS_OK)
         ctx_fail(ctx, "--alpn", st);
     else if (o->ciphers && (st = otls_ctx_set_ciphers(ctx, o->ciphers)) != OTLS_OK)
         ctx_fail(ctx, "--ciphers", st);
