@@ -34,7 +34,9 @@
 extern "C" {
 #endif
 
-/* Bumped on any incompatible change of the structs below. */
+/* Bumped on any incompatible change of the structs below. Until the first
+ * release (0.x) fields are only appended and a plugin is built with the
+ * library it ships with; from 1.0 on, any change to these structs bumps it. */
 #define OTLS_PROVIDER_ABI 1
 
 /* The whole context configuration, validated by the core. Passed in full on
@@ -95,7 +97,9 @@ struct otls_session_facts {
     uint16_t suite;   /* IANA cipher-suite id */
     int resumed;      /* session was resumed */
     int extended_master_secret;
-    int peer_verified; /* the peer's chain was verified successfully */
+    int peer_verified; /* the peer's chain was verified successfully; on a
+                        * resumed session, when the session was made (as
+                        * OpenSSL keeps it) */
     char alpn[256];
     char server_name[256]; /* server: SNI received; client: SNI sent */
 };
