@@ -20,6 +20,7 @@ int cli_demo_main(int argc, char **argv);
 int cli_connect_main(int argc, char **argv);
 int cli_serve_main(int argc, char **argv);
 int cli_decode_main(int argc, char **argv);
+int cli_matrix_main(int argc, char **argv);
 
 /* options.c */
 /* Matches "--name VALUE" and "--name=VALUE"; *value gets VALUE (NULL when

@@ -26,4 +26,12 @@ void cli_net_abort_listen(int listen_fd);
  * the peer; otherwise close at once. */
 void cli_net_close(int fd, int graceful);
 
+/* A connected pair of local stream sockets (socketpair) with the timeouts
+ * set. Returns 0, or -1 with a reason in err. */
+int cli_net_pair(int fds[2], char *err, size_t err_len);
+
+/* Connects to host:port (any host; name lookup, IPv4 or IPv6) with the
+ * timeouts set. Returns the fd, or -1 with a reason in err. */
+int cli_net_dial(const char *host, const char *port, char *err, size_t err_len);
+
 #endif
