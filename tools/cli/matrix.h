@@ -67,6 +67,9 @@ char *mx_chain_text(const otls_der *certs, size_t count);
 struct cli_json;
 void mx_json_chain(struct cli_json *w, const char *text);
 
+/* "backends": [...], as `omnitls backends --json` prints them. */
+void mx_json_backends(struct cli_json *w, const otls_backend_info *b, size_t nb);
+
 /* The commands' two modes; each returns the exit code. */
 int mx_interop_main(enum mx_format format);
 

@@ -9,6 +9,7 @@
 
 #include <omnitls/cert.h>
 
+#include "cli.h"
 #include "json.h"
 #include "matrix.h"
 #include "sha256.h"
@@ -195,4 +196,13 @@ int mx_print_json(struct cli_json *w, FILE *out)
         return -1;
     }
     return 0;
+}
+
+void mx_json_backends(struct cli_json *w, const otls_backend_info *b, size_t nb)
+{
+    cli_json_key(w, "backends");
+    cli_json_begin_array(w);
+    for (size_t i = 0; i < nb; i++)
+        cli_backend_json(w, &b[i]);
+    cli_json_end_array(w);
 }

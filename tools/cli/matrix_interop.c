@@ -314,23 +314,6 @@ static void json_side(struct cli_json *w, const struct mx_facts *f)
     cli_json_end_object(w);
 }
 
-static void json_backends(struct cli_json *w, const otls_backend_info *b, size_t nb)
-{
-    cli_json_key(w, "backends");
-    cli_json_begin_array(w);
-    for (size_t i = 0; i < nb; i++) {
-        cli_json_begin_object(w);
-        cli_json_key(w, "name");
-        cli_json_string(w, b[i].name);
-        cli_json_key(w, "library_version");
-        cli_json_string(w, b[i].library_version);
-        cli_json_key(w, "plugin");
-        cli_json_bool(w, b[i].plugin_path != NULL);
-        cli_json_end_object(w);
-    }
-    cli_json_end_array(w);
-}
-
 static int print_json(const struct mx_cell *cells, size_t n, const otls_backend_info *b, size_t nb,
                       const size_t count[4])
 {
@@ -345,7 +328,7 @@ static int print_json(const struct mx_cell *cells, size_t n, const otls_backend_
     cli_json_string(&w, "interop");
     cli_json_key(&w, "omnitls_version");
     cli_json_string(&w, otls_version());
-    json_backends(&w, b, nb);
+    mx_json_backends(&w, b, nb);
     cli_json_key(&w, "cells");
     cli_json_begin_array(&w);
     for (size_t i = 0; i < n; i++) {

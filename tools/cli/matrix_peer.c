@@ -15,14 +15,14 @@
 #include "net.h"
 
 /* The rows: the handshake and verification, then the facts. */
-enum { ROW_HANDSHAKE, ROW_VERIFY, ROW_ERROR, ROW_FACT0 };
+enum { ROW_RESULT, ROW_VERIFY, ROW_ERROR, ROW_FACT0 };
 #define NROWS (ROW_FACT0 + MX_NFIELDS)
 
 struct mx_client {
     const otls_backend_info *b;
     int ok;             /* the handshake succeeded */
-    char handshake[40]; /* "ok" or the status name */
-    const char *verify; /* "ok", "failed", "off" or "unknown" */
+    char result[40];    /* "ok" or the status name of the failure */
+    const char *verify; /* "ok", "failed", "off" or "not reached" */
     char error[1024];
     struct mx_facts f;
 };
@@ -34,7 +34,7 @@ static int per_connection(enum mx_field k)
 
 static void failed(struct mx_client *c, const char *what, otls_status st, const char *why)
 {
-    snprintf(c->handshake, sizeof c->handshake, "%s", otls_status_name(st));
+    snprintf(c->result, sizeof c->result, "%s", otls_status_name(st));
     snprintf(c->error, sizeof c->error, "%s: %s: %s", what, otls_status_name(st), why);
 }
 
@@ -77,7 +77,7 @@ static void run_client(struct mx_client *c, const struct mx_peer_opts *o)
     otls_status st;
     int fd = -1;
 
-    c->verify = "unknown";
+    c->verify = "not reached";
     if (!ctx)
         return;
     fd = cli_net_dial(o->host, o->port, err, sizeof err);
@@ -104,7 +104,7 @@ static void run_client(struct mx_client *c, const struct mx_peer_opts *o)
         goto out;
     }
     c->ok = 1;
-    snprintf(c->handshake, sizeof c->handshake, "ok");
+    snprintf(c->result, sizeof c->result, "ok");
     c->verify = o->cafile ? "ok" : "off";
     mx_facts_take(&c->f, conn);
     otls_shutdown(conn); /* a courtesy: the facts are taken */
@@ -121,8 +121,8 @@ static const char *row_value(const struct mx_client *c, int r, int compare)
 {
     const struct mx_fact *x;
 
-    if (r == ROW_HANDSHAKE)
-        return c->handshake;
+    if (r == ROW_RESULT)
+        return c->result;
     if (r == ROW_VERIFY)
         return c->verify;
     if (r == ROW_ERROR)
@@ -137,10 +137,10 @@ static const char *row_value(const struct mx_client *c, int r, int compare)
 
 static const char *row_name(int r)
 {
-    return r == ROW_HANDSHAKE ? "handshake"
-           : r == ROW_VERIFY  ? "verify"
-           : r == ROW_ERROR   ? "error"
-                              : mx_field_name[r - ROW_FACT0];
+    return r == ROW_RESULT   ? "result"
+           : r == ROW_VERIFY ? "verify"
+           : r == ROW_ERROR  ? "error"
+                             : mx_field_name[r - ROW_FACT0];
 }
 
 /* 1 when the clients the row applies to give different values. The error
@@ -243,8 +243,8 @@ static void json_client(struct cli_json *w, const struct mx_client *c)
     cli_json_begin_object(w);
     cli_json_key(w, "backend");
     cli_json_string(w, c->b->name);
-    cli_json_key(w, "handshake");
-    cli_json_string(w, c->handshake);
+    cli_json_key(w, "result");
+    cli_json_string(w, c->result);
     cli_json_key(w, "error");
     cli_json_string(w, c->ok ? NULL : c->error);
     cli_json_key(w, "verify");
@@ -277,7 +277,7 @@ static void json_client(struct cli_json *w, const struct mx_client *c)
 }
 
 static int print_json(const struct mx_client *cl, size_t n, const struct mx_peer_opts *o,
-                      const int *differs, int agree)
+                      const int *differs, int agree, const otls_backend_info *b)
 {
     struct cli_json w;
     int rc;
@@ -307,6 +307,7 @@ static int print_json(const struct mx_client *cl, size_t n, const struct mx_peer
                         : o->version == OTLS_TLS1_3 ? "1.3"
                                                     : NULL);
     cli_json_end_object(&w);
+    mx_json_backends(&w, b, n);
     cli_json_key(&w, "clients");
     cli_json_begin_array(&w);
     for (size_t i = 0; i < n; i++)
@@ -352,7 +353,7 @@ int mx_peer_main(const struct mx_peer_opts *o, enum mx_format format)
         if ((differs[r] = row_differs(cl, n, r)))
             agree = 0;
     if (format == MX_JSON) {
-        if (print_json(cl, n, o, differs, agree) != 0)
+        if (print_json(cl, n, o, differs, agree, b) != 0)
             goto out;
     } else {
         if (format == MX_MARKDOWN)
