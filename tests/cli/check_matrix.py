@@ -196,7 +196,8 @@ class Server:
 
     def __init__(self, d, extra):
         self.p = subprocess.Popen(
-            ["openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "leaf.pem", "-key",
+            # timeout: the server never outlives a test that was killed.
+            ["timeout", "300", "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "leaf.pem", "-key",
              "leaf.key", "-www", *extra], cwd=d, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.port = None
@@ -214,8 +215,13 @@ class Server:
             fail("openssl s_server did not start")
 
     def stop(self):
-        self.p.kill()
-        self.p.wait()
+        # SIGTERM: timeout(1) passes it on to the server.
+        self.p.terminate()
+        try:
+            self.p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
 
 
 def peer(d, extra_server, *args):

@@ -168,38 +168,54 @@ static int row_differs(const struct mx_client *cl, size_t n, int r)
     return 0;
 }
 
+/* One line per distinct value of a row, naming the backends that see it
+ * ("all" when every backend does); backends the row does not apply to (a
+ * failed handshake) are left out. A row that differs is marked "*". */
 static void print_text(const struct mx_client *cl, size_t n, const struct mx_peer_opts *o,
                        const int *differs)
 {
+    int width = 3;
+    char *names = NULL;
+
+    for (size_t i = 0; i < n; i++)
+        width += (int)strlen(cl[i].b->name) + 1;
+    names = malloc((size_t)width + 1);
+    if (!names) {
+        fputs("omnitls matrix: out of memory\n", stderr);
+        return;
+    }
     printf("peer %s:%s, servername %s, %s\n\n", o->host, o->port,
            o->servername ? o->servername : o->host,
            o->cafile ? "verified against --cafile" : "not verified (no --cafile)");
     for (int r = 0; r < NROWS; r++) {
-        int all_same = 1, any = 0;
-        const char *first = NULL;
+        int line = 0;
 
         for (size_t i = 0; i < n; i++) {
             const char *v = row_value(&cl[i], r, 0);
-            if (!v)
+            size_t members = 0, len = 0;
+            int seen = 0;
+
+            if (!v || (r == ROW_ERROR && strcmp(v, "-") == 0))
                 continue;
-            if (!any++)
-                first = v;
-            else if (strcmp(first, v) != 0)
-                all_same = 0;
-        }
-        if (!any || (r == ROW_ERROR && all_same && strcmp(first, "-") == 0))
-            continue;
-        if (all_same && any == (int)n) {
-            printf("  %-22s %-8s %s\n", row_name(r), "all", first);
-            continue;
-        }
-        for (size_t i = 0, line = 0; i < n; i++) {
-            const char *v = row_value(&cl[i], r, 0);
-            printf("%s %-22s %-8s %s\n", line == 0 && differs[r] ? "*" : " ",
-                   line == 0 ? row_name(r) : "", cl[i].b->name, v ? v : "-");
+            for (size_t j = 0; j < i && !seen; j++) {
+                const char *u = row_value(&cl[j], r, 0);
+                seen = u && strcmp(u, v) == 0;
+            }
+            if (seen)
+                continue; /* printed with the first backend that has it */
+            for (size_t j = i; j < n; j++) {
+                const char *u = row_value(&cl[j], r, 0);
+                if (u && strcmp(u, v) == 0) {
+                    len += (size_t)sprintf(names + len, "%s%s", members ? "," : "", cl[j].b->name);
+                    members++;
+                }
+            }
+            printf("%s %-22s %-*s %s\n", line == 0 && differs[r] ? "*" : " ",
+                   line == 0 ? row_name(r) : "", width - 3, members == n ? "all" : names, v);
             line++;
         }
     }
+    free(names);
 }
 
 static void print_markdown(const struct mx_client *cl, size_t n, const int *differs)
