@@ -13,6 +13,8 @@ peer-ed25519      openssl s_server with an Ed25519 leaf: mbedTLS 2.28
                   cannot use it (exit 1), OpenSSL and wolfSSL connect
 peer-sha1         a chain signed with SHA-1: OpenSSL and mbedTLS refuse it
                   at verification, wolfSSL accepts it (exit 1)
+peer-tls13        the P-256 server, --tls 1.3: backends without TLS 1.3 are
+                  n/a with the library's reason, the others agree (exit 0)
 peer-refused      nothing listens: every backend fails to connect (exit 1)
 
 The servers' keys are made at test time in a temporary directory."""
@@ -324,6 +326,26 @@ def peer_sha1():
         print("peer-sha1: " + ", ".join(f"{n} {c['result']}" for n, c in cl.items()))
 
 
+def peer_tls13():
+    with tempfile.TemporaryDirectory() as d:
+        make_ca(d, ["-newkey", *P256])
+        make_leaf(d, P256)
+        rc, cl, doc, text = peer(d, ["-serverpref", "-ciphersuites", "TLS_AES_256_GCM_SHA384"],
+                                 "--tls", "1.3")
+        if rc != 0 or doc["agree"] is not True or doc["differences"]:
+            fail(f"exit {rc}, differences {doc['differences']}:\n{text}")
+        features = {b["name"]: b["features"] for b in doc["backends"]}
+        for name, c in cl.items():
+            if "tls1.3" in features[name]:
+                check_ok_client(c, d)
+                if c["version"] != "TLSv1.3" or c["cipher"] != "TLS_AES_256_GCM_SHA384":
+                    fail(f"{name}: {c['version']} {c['cipher']}")
+            elif c["result"] != "n/a" or "OTLS_ERR_UNSUPPORTED" not in c["error"] or \
+                    "TLS 1.3" not in c["error"]:
+                fail(f"{name} has no TLS 1.3: expected n/a with the reason, got {c}")
+        print("peer-tls13: " + ", ".join(f"{n} {c['result']}" for n, c in cl.items()))
+
+
 def peer_refused():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -339,7 +361,7 @@ def peer_refused():
 
 CASES = {"interop-json": interop_json, "interop-text": lambda: interop_text(False),
          "interop-markdown": lambda: interop_text(True), "usage": usage,
-         "peer-p256": peer_p256, "peer-ed25519": peer_ed25519, "peer-sha1": peer_sha1,
+         "peer-p256": peer_p256, "peer-ed25519": peer_ed25519, "peer-sha1": peer_sha1, "peer-tls13": peer_tls13,
          "peer-refused": peer_refused}
 
 if __name__ == "__main__":

@@ -53,6 +53,11 @@ Test(matrix, peer_sha1_chain, .timeout = 120)
     check("peer-sha1");
 }
 
+Test(matrix, peer_tls13_na_where_unsupported, .timeout = 120)
+{
+    check("peer-tls13");
+}
+
 Test(matrix, peer_refused, .timeout = 60)
 {
     check("peer-refused");

@@ -84,5 +84,8 @@ int cli_matrix_main(int argc, char **argv)
     }
     if (!target && peer_only)
         return cli_usage_error("matrix", "%s is an option of --peer", peer_only);
+    /* A plugin that did not load is a missing column: say why. */
+    if (*otls_backend_load_errors())
+        fprintf(stderr, "omnitls matrix: not loaded: %s\n", otls_backend_load_errors());
     return target ? mx_peer_main(&peer, format) : mx_interop_main(format);
 }

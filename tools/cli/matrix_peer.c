@@ -21,6 +21,7 @@ enum { ROW_RESULT, ROW_VERIFY, ROW_ERROR, ROW_FACT0 };
 struct mx_client {
     const otls_backend_info *b;
     int ok;             /* the handshake succeeded */
+    int na;             /* the backend cannot do what was asked (--tls 1.3) */
     char result[40];    /* "ok" or the status name of the failure */
     const char *verify; /* "ok", "failed", "off" or "not reached" */
     char error[1024];
@@ -64,6 +65,11 @@ static otls_ctx *make_ctx(struct mx_client *c, const struct mx_peer_opts *o)
     else
         return ctx;
     failed(c, what, st, otls_ctx_error(ctx));
+    if (st == OTLS_ERR_UNSUPPORTED) {
+        /* Not a failure of this server: this stack cannot do it at all. */
+        c->na = 1;
+        snprintf(c->result, sizeof c->result, "n/a");
+    }
     otls_ctx_free(ctx);
     return NULL;
 }
@@ -154,7 +160,7 @@ static int row_differs(const struct mx_client *cl, size_t n, int r)
     if (r == ROW_ERROR)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        const char *v = row_value(&cl[i], r, 1);
+        const char *v = cl[i].na ? NULL : row_value(&cl[i], r, 1);
         if (!v)
             continue;
         if (r >= ROW_FACT0 && per_connection((enum mx_field)(r - ROW_FACT0)) &&
@@ -242,14 +248,16 @@ static void print_markdown(const struct mx_client *cl, size_t n, const int *diff
 
 static void print_verdict(const struct mx_client *cl, size_t n, const int *differs)
 {
-    size_t nfailed = 0, ndiff = 0;
+    size_t nok = 0, nna = 0, ndiff = 0;
 
-    for (size_t i = 0; i < n; i++)
-        nfailed += !cl[i].ok;
+    for (size_t i = 0; i < n; i++) {
+        nok += cl[i].ok != 0;
+        nna += cl[i].na != 0;
+    }
     for (int r = 0; r < NROWS; r++)
         ndiff += differs[r] != 0;
-    printf("\n%zu backends: %zu connected, %zu failed; %zu fields differ%s\n", n, n - nfailed,
-           nfailed, ndiff, ndiff ? " (marked *)" : "");
+    printf("\n%zu backends: %zu connected, %zu failed, %zu n/a; %zu fields differ%s\n", n, nok,
+           n - nok - nna, nna, ndiff, ndiff ? " (marked *)" : "");
 }
 
 static void json_client(struct cli_json *w, const struct mx_client *c)
@@ -362,7 +370,7 @@ int mx_peer_main(const struct mx_peer_opts *o, enum mx_format format)
     for (size_t i = 0; i < n; i++) {
         cl[i].b = &b[i];
         run_client(&cl[i], o);
-        if (!cl[i].ok || cl[i].f.oom)
+        if ((!cl[i].ok && !cl[i].na) || cl[i].f.oom)
             agree = 0;
     }
     for (int r = 0; r < NROWS; r++)
