@@ -278,12 +278,15 @@ static void print_table(const struct mx_cell *cells, size_t n, enum mx_format fo
                    fact_or_dash(c, MX_CIPHER), res);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < cells[i].ndiff; k++)
-            printf("%s%s -> %s, TLS %s, %s: %s: client %s; server %s\n", md ? "\n- " : "\n  ",
+    for (size_t i = 0, any = 0; i < n; i++)
+        for (size_t k = 0; k < cells[i].ndiff; k++) {
+            if (!any++)
+                printf("\ndisagreements (client value; server value):\n%s", md ? "\n" : "");
+            printf("%s%s -> %s, TLS %s, %s: %s: client %s; server %s\n", md ? "- " : "  ",
                    cells[i].client->name, cells[i].server->name, tls_name(cells[i].tls),
                    key_name(cells[i].key), cells[i].diff[k].field, cells[i].diff[k].client,
                    cells[i].diff[k].server);
+        }
 }
 
 static void json_fact(struct cli_json *w, const struct mx_fact *x)
@@ -437,9 +440,8 @@ int mx_interop_main(enum mx_format format)
             goto out;
     } else {
         print_table(cells, n, format);
-        printf("\n%s%zu cells: %zu ok, %zu disagree, %zu failed, %zu n/a\n",
-               format == MX_MARKDOWN ? "" : "", n, count[MX_OK], count[MX_DISAGREE],
-               count[MX_FAILED], count[MX_NA]);
+        printf("\n%zu cells: %zu ok, %zu disagree, %zu failed, %zu n/a\n", n, count[MX_OK],
+               count[MX_DISAGREE], count[MX_FAILED], count[MX_NA]);
         if (fflush(stdout) != 0)
             goto out;
     }
