@@ -26,6 +26,8 @@ struct mx_client {
     const char *verify; /* "ok", "failed", "off" or "not reached" */
     char error[1024];
     struct mx_facts f;
+    /* The two chains as shown: "<length>: <fingerprints>". */
+    char *chain_shown[2];
 };
 
 static int per_connection(enum mx_field k)
@@ -113,6 +115,11 @@ static void run_client(struct mx_client *c, const struct mx_peer_opts *o)
     snprintf(c->result, sizeof c->result, "ok");
     c->verify = o->cafile ? "ok" : "off";
     mx_facts_take(&c->f, conn);
+    for (int i = 0; i < 2; i++) {
+        const char *fps = c->f.f[i ? MX_VERIFIED_CHAIN : MX_UNVERIFIED_CHAIN].value;
+        if (fps && !(c->chain_shown[i] = mx_strdupf("%zu: %s", (strlen(fps) + 1) / 65, fps)))
+            c->f.oom = 1;
+    }
     otls_shutdown(conn); /* a courtesy: the facts are taken */
 out:
     otls_conn_free(conn);
@@ -136,6 +143,9 @@ static const char *row_value(const struct mx_client *c, int r, int compare)
     if (!c->ok)
         return NULL;
     x = &c->f.f[r - ROW_FACT0];
+    if (!compare && x->value &&
+        (r - ROW_FACT0 == MX_UNVERIFIED_CHAIN || r - ROW_FACT0 == MX_VERIFIED_CHAIN))
+        return c->chain_shown[r - ROW_FACT0 == MX_VERIFIED_CHAIN];
     if (compare && per_connection((enum mx_field)(r - ROW_FACT0)))
         return x->value ? "available" : x->err ? x->err : "none";
     return x->value ? x->value : x->err ? x->err : "none";
@@ -390,8 +400,11 @@ int mx_peer_main(const struct mx_peer_opts *o, enum mx_format format)
     }
     rc = agree ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 out:
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         mx_facts_free(&cl[i].f);
+        free(cl[i].chain_shown[0]);
+        free(cl[i].chain_shown[1]);
+    }
     free(cl);
     return rc;
 }
