@@ -158,6 +158,7 @@ def usage():
     bad = [["--json", "--markdown"], ["--cafile", "x.pem"], ["--servername", "a"],
            ["--peer"], ["--peer", "nohost"], ["--peer", "127.0.0.1:0"],
            ["--peer", "127.0.0.1:99999"], ["--peer", "::1:443"], ["--peer", "h:1", "--tls", "1.1"],
+           ["--peer", "h:1", "--alpn", "h2,,x"], ["--peer", "h:1", "--alpn="],
            ["--frobnicate"], ["extra"]]
     for args in bad:
         p = run(*args, want_rc=2)

@@ -35,6 +35,25 @@ static int parse_peer(const char *arg, struct mx_peer_opts *o)
     return 0;
 }
 
+/* "h2,http/1.1": names of 1..255 bytes, no empty one (cli_set_alpn would
+ * skip it silently). */
+static int alpn_ok(const char *list)
+{
+    size_t len = 0;
+
+    for (const char *p = list;; p++) {
+        if (*p == ',' || *p == '\0') {
+            if (len == 0 || len > 255)
+                return 0;
+            if (*p == '\0')
+                return 1;
+            len = 0;
+        } else {
+            len++;
+        }
+    }
+}
+
 int cli_matrix_main(int argc, char **argv)
 {
     struct mx_peer_opts peer;
@@ -70,6 +89,9 @@ int cli_matrix_main(int argc, char **argv)
                 peer.cafile = v;
             else if (strncmp(opt, "--servername", 12) == 0)
                 peer.servername = v;
+            else if (strncmp(opt, "--alpn", 6) == 0 && !alpn_ok(v))
+                return cli_usage_error("matrix",
+                                       "--alpn takes names separated by commas, not \"%s\"", v);
             else if (strncmp(opt, "--alpn", 6) == 0)
                 peer.alpn = v;
             else if (strcmp(v, "1.2") == 0)
