@@ -110,32 +110,6 @@ int cli_net_connect(unsigned port, char *err, size_t err_len)
     return -1;
 }
 
-void cli_net_abort_listen(int listen_fd)
-{
-    /* On Linux this makes a pending accept() return EINVAL at once. */
-    shutdown(listen_fd, SHUT_RDWR);
-}
-
-void cli_net_close(int fd, int graceful)
-{
-    if (fd < 0)
-        return;
-    if (graceful) {
-        char buf[4096];
-        ssize_t n;
-
-        shutdown(fd, SHUT_WR);
-        /* Bounded by SO_RCVTIMEO; what arrives now (the peer's close_notify)
-         * is no longer needed. */
-        do {
-            n = recv(fd, buf, sizeof buf, 0);
-        } while (n > 0 || (n < 0 && errno == EINTR));
-    } else {
-        shutdown(fd, SHUT_RDWR);
-    }
-    close(fd);
-}
-
 int cli_net_pair(int fds[2], char *err, size_t err_len)
 {
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
@@ -182,4 +156,30 @@ int cli_net_dial(const char *host, const char *port, char *err, size_t err_len)
     }
     freeaddrinfo(res);
     return fd;
+}
+
+void cli_net_abort_listen(int listen_fd)
+{
+    /* On Linux this makes a pending accept() return EINVAL at once. */
+    shutdown(listen_fd, SHUT_RDWR);
+}
+
+void cli_net_close(int fd, int graceful)
+{
+    if (fd < 0)
+        return;
+    if (graceful) {
+        char buf[4096];
+        ssize_t n;
+
+        shutdown(fd, SHUT_WR);
+        /* Bounded by SO_RCVTIMEO; what arrives now (the peer's close_notify)
+         * is no longer needed. */
+        do {
+            n = recv(fd, buf, sizeof buf, 0);
+        } while (n > 0 || (n < 0 && errno == EINTR));
+    } else {
+        shutdown(fd, SHUT_RDWR);
+    }
+    close(fd);
 }
