@@ -180,7 +180,14 @@ otls_status otls_handshake(otls_conn *conn)
     otls_status st = conn->started ? OTLS_OK : start(conn);
     if (st >= 0) {
         otls_error e = {0};
-        st = backend_result(conn, conn->ctx->prov->handshake(conn->state, &e), &e);
+        st = conn->ctx->prov->handshake(conn->state, &e);
+        char what[128];
+        /* Bytes that are no hello: one wording for every backend, with the
+         * stack's own reason after it. */
+        if (st == OTLS_ERR_TLS && oti_hello_tap_not_hello(&conn->tap, what, sizeof what))
+            oti_conn_fail(conn, st, "%s: %s: %s", conn->ctx->prov->name, what, e.message);
+        else
+            backend_result(conn, st, &e);
     }
     if (st == OTLS_OK) {
         st = oti_facts_take(conn);
