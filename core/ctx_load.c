@@ -42,6 +42,17 @@ otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len)
     return st < 0 ? st : OTLS_OK;
 }
 
+/* Names the files in the context's message: "<path>: <why>", or
+ * "<path> with key <key_path>: <why>". */
+static otls_status in_file(otls_ctx *ctx, otls_status st, const char *path, const char *key_path)
+{
+    char why[sizeof ctx->error];
+    memcpy(why, ctx->error, sizeof why);
+    if (key_path)
+        return oti_ctx_fail(ctx, st, "%.80s with key %.80s: %s", path, key_path, why);
+    return oti_ctx_fail(ctx, st, "%.120s: %s", path, why);
+}
+
 otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path)
 {
     if (ctx == NULL)
@@ -55,7 +66,7 @@ otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path)
         return st;
     st = otls_ctx_load_ca_mem(ctx, data, len);
     oti_free(data);
-    return st;
+    return st < 0 ? in_file(ctx, st, path, NULL) : st;
 }
 
 struct dir_load {
@@ -170,8 +181,11 @@ otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *cert_path,
     otls_status st = oti_read_file(cert_path, &cert, &cert_len, ctx->error, sizeof ctx->error);
     if (st >= 0 && key_path)
         st = oti_read_file(key_path, &key, &key_len, ctx->error, sizeof ctx->error);
-    if (st >= 0)
+    if (st >= 0) {
         st = otls_ctx_load_cert_chain_mem(ctx, cert, cert_len, key, key_len);
+        if (st < 0)
+            in_file(ctx, st, cert_path, key_path);
+    }
     oti_free(cert);
     oti_free(key);
     return st;
