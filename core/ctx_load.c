@@ -43,14 +43,22 @@ otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len)
 }
 
 /* Names the files in the context's message: "<path>: <why>", or
- * "<path> with key <key_path>: <why>". */
+ * "<path> with key <key_path>: <why>"; after the backend's name when the
+ * message starts with it, as every backend message does. */
 static otls_status in_file(otls_ctx *ctx, otls_status st, const char *path, const char *key_path)
 {
     char why[sizeof ctx->error];
     memcpy(why, ctx->error, sizeof why);
+    const char *name = ctx->prov->name;
+    size_t n = strlen(name);
+    int from_backend = strncmp(why, name, n) == 0 && why[n] == ':' && why[n + 1] == ' ';
+    const char *rest = from_backend ? why + n + 2 : why;
+    const char *lead = from_backend ? name : "";
+    const char *sep = from_backend ? ": " : "";
     if (key_path)
-        return oti_ctx_fail(ctx, st, "%.80s with key %.80s: %s", path, key_path, why);
-    return oti_ctx_fail(ctx, st, "%.120s: %s", path, why);
+        return oti_ctx_fail(ctx, st, "%s%s%.80s with key %.80s: %s", lead, sep, path, key_path,
+                            rest);
+    return oti_ctx_fail(ctx, st, "%s%s%.120s: %s", lead, sep, path, rest);
 }
 
 otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path)
