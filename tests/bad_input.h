@@ -14,17 +14,19 @@
 
 #include "harness.h"
 
-/* Appends "case\tbackend\tstatus\tmessage" to $OTLS_BAD_INPUT_LOG. One
- * write(2) of an O_APPEND file per line, so parallel test processes do not
- * interleave. */
-static inline void bi_log(const char *what, const char *backend, otls_status st, const char *msg)
+/* Appends "file\tcase\tbackend\tstatus\tmessage" to $OTLS_BAD_INPUT_LOG
+ * (file: the test's source, which groups the table). One write(2) of an
+ * O_APPEND file per line, so parallel test processes do not interleave. */
+static inline void bi_log(const char *file, const char *what, const char *backend, otls_status st,
+                          const char *msg)
 {
     const char *path = getenv("OTLS_BAD_INPUT_LOG");
     if (path == NULL || *path == '\0')
         return;
+    const char *base = strrchr(file, '/');
     char line[1024];
-    int n = snprintf(line, sizeof line, "%s\t%s\t%s\t%s\n", what, backend ? backend : "-",
-                     otls_status_name(st), msg ? msg : "");
+    int n = snprintf(line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", base ? base + 1 : file, what,
+                     backend ? backend : "-", otls_status_name(st), msg ? msg : "");
     if (n <= 0)
         return;
     if ((size_t)n >= sizeof line)
@@ -40,8 +42,8 @@ static inline void bi_log(const char *what, const char *backend, otls_status st,
 /* Asserts st == want and that msg holds each of the NULL-terminated
  * needles. what names the case ("server: garbage instead of a
  * ClientHello"), where gives the cell for failure messages. */
-static inline void bi_check(const char *what, const char *where, const char *backend,
-                            otls_status st, otls_status want, const char *msg,
+static inline void bi_check(const char *file, const char *what, const char *where,
+                            const char *backend, otls_status st, otls_status want, const char *msg,
                             const char *const *needles)
 {
     cr_assert(st == want, "%s [%s]: %s, expected %s (message \"%s\")", what, where,
@@ -53,12 +55,13 @@ static inline void bi_check(const char *what, const char *where, const char *bac
         cr_assert(msg != NULL && strstr(msg, needles[i]) != NULL,
                   "%s [%s]: message \"%s\" lacks \"%s\"", what, where, msg ? msg : "(NULL)",
                   needles[i]);
-    bi_log(what, backend, st, msg);
+    bi_log(file, what, backend, st, msg);
 }
 
 /* BI_EXPECT(what, where, backend, status, expected, message, "needle", ...) */
 #define BI_EXPECT(what, where, backend, st, want, msg, ...)                                        \
-    bi_check(what, where, backend, st, want, msg, (const char *const[]){__VA_ARGS__, NULL})
+    bi_check(__FILE__, what, where, backend, st, want, msg,                                        \
+             (const char *const[]){__VA_ARGS__, NULL})
 
 /* Status and the connection's message after a call on conn. */
 #define BI_CONN(what, where, conn, call, want, ...)                                                \

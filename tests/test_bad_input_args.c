@@ -128,8 +128,10 @@ Test(bad_args, unknown_backend)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         memset(&err, 0x55, sizeof err);
         cr_assert(otls_ctx_new(names[i], OTLS_CLIENT, &err) == NULL, "a context on '%s'", names[i]);
-        BI_EXPECT("otls_ctx_new(unknown backend name)", names[i], "core", err.code,
-                  OTLS_ERR_NOT_FOUND, err.message, "no TLS backend named '");
+        char what[160];
+        snprintf(what, sizeof what, "otls_ctx_new(\"%.100s\", ...): no such backend", names[i]);
+        BI_EXPECT(what, names[i], "core", err.code, OTLS_ERR_NOT_FOUND, err.message,
+                  "no TLS backend named '");
     }
     cr_assert(otls_ctx_new("no-such-backend", OTLS_SERVER, NULL) == NULL);
     for (int role = -1; role <= 2; role += 3) {
@@ -417,10 +419,13 @@ static void all_introspection(otls_conn *c, otls_status want, const char *needle
     char *json = NULL;
     int reused;
     char label[160];
+    /* One row of the table for all of them: the same answer. */
+    snprintf(label, sizeof label, "introspection, each of the 13 calls: %s", what);
+    char at[160];
 #define ALL_ONE(name, call)                                                                        \
     do {                                                                                           \
-        snprintf(label, sizeof label, "%s: %s", name, what);                                       \
-        BI_CONN(label, where, c, call, want, needle);                                              \
+        snprintf(at, sizeof at, "%s, %s", name, where);                                            \
+        BI_CONN(label, at, c, call, want, needle);                                                 \
     } while (0)
     ALL_ONE("otls_peer_cert_der", otls_peer_cert_der(c, &der, &len));
     ALL_ONE("otls_unverified_chain", otls_unverified_chain(c, &certs, &count));
@@ -537,9 +542,10 @@ ParameterizedTest(struct th_cell *cell, bad_args, binding)
         size_t len;
         for (size_t u = 0; u < sizeof unknown / sizeof unknown[0]; u++) {
             len = sizeof buf;
-            BI_CONN("otls_channel_binding(unknown type)", p->desc, c,
-                    otls_channel_binding(c, unknown[u], buf, &len), OTLS_ERR_UNSUPPORTED,
-                    "unknown channel binding type '",
+            char what[80];
+            snprintf(what, sizeof what, "otls_channel_binding(unknown type \"%s\")", unknown[u]);
+            BI_CONN(what, p->desc, c, otls_channel_binding(c, unknown[u], buf, &len),
+                    OTLS_ERR_UNSUPPORTED, "unknown channel binding type '",
                     "(known: tls-unique, tls-server-end-point, "
                     "tls-exporter)");
             cr_assert(len == sizeof buf, "%s: *len changed to %zu for an unknown type", p->desc,
@@ -548,15 +554,18 @@ ParameterizedTest(struct th_cell *cell, bad_args, binding)
         /* A buffer too small: *len becomes the size needed and nothing is
          * written; the size then works. tls-server-end-point is defined on
          * every backend and version (SHA-256 here: 32 bytes). */
-        static const size_t small[] = {0, 1, 31};
+        static const size_t small[] = {0, 16, 31};
         for (size_t k = 0; k < sizeof small / sizeof small[0]; k++) {
             memset(buf, 0xA5, sizeof buf);
             len = small[k];
             char need[80];
             snprintf(need, sizeof need, "the buffer holds %zu bytes; the binding needs 32",
                      small[k]);
-            BI_CONN("otls_channel_binding(buffer too small)", p->desc, c,
-                    otls_channel_binding(c, "tls-server-end-point", buf, &len),
+            char what[80];
+            snprintf(what, sizeof what,
+                     "otls_channel_binding(\"tls-server-end-point\", buffer of %zu bytes)",
+                     small[k]);
+            BI_CONN(what, p->desc, c, otls_channel_binding(c, "tls-server-end-point", buf, &len),
                     OTLS_ERR_BUFFER_TOO_SMALL, need);
             cr_assert(len == 32, "%s: *len = %zu after BUFFER_TOO_SMALL, expected 32", p->desc,
                       len);

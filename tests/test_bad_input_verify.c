@@ -33,15 +33,6 @@ static const struct tpki *variant(const struct tpki_opts *opts)
     return &pkis[used++];
 }
 
-/* The other end's result, for the table: what it saw of the failure. */
-static void log_other_end(const char *what, const struct th_pair *p, int server)
-{
-    char line[256];
-    snprintf(line, sizeof line, "%s (%s's view)", what, server ? "server" : "client");
-    bi_log(line, server ? otls_ctx_backend(p->sctx) : otls_ctx_backend(p->cctx),
-           server ? p->sst : p->cst, server ? p->serr : p->cerr);
-}
-
 /* Runs a handshake with o and checks the client's failure. The server
  * must fail too (it never gets the client's Finished) and not hang. */
 static void client_fails(const char *what, struct th_opts *o, const char *needle,
@@ -52,7 +43,6 @@ static void client_fails(const char *what, struct th_opts *o, const char *needle
               "certificate verify failed", needle, needle2);
     cr_assert(p->sst < 0 && p->serr[0], "%s [%s]: server %s (%s)", what, p->desc,
               otls_status_name(p->sst), p->serr);
-    log_other_end(what, p, 1);
     th_pair_free(p);
 }
 
@@ -131,7 +121,6 @@ ParameterizedTest(struct th_cell *cell, bad_verify, server_trust)
     BI_EXPECT(what, p->desc, otls_ctx_backend(cctx), p->cst, OTLS_ERR_VERIFY, p->cerr,
               VERIFY_FAILED "unable to get local issuer certificate");
     cr_assert(p->sst < 0, "%s [%s]: server %s", what, p->desc, otls_status_name(p->sst));
-    log_other_end(what, p, 1);
     th_pair_free(p);
 
     po = tpki_opts_default(TPKI_EC);
@@ -159,7 +148,6 @@ ParameterizedTest(struct th_cell *cell, bad_verify, client_cert)
     const char *what = "server: client certificate required, none sent";
     BI_EXPECT(what, p->desc, otls_ctx_backend(p->sctx), p->sst, OTLS_ERR_TLS, p->serr,
               "peer did not return a certificate");
-    log_other_end(what, p, 0);
     th_pair_free(p);
 
     struct tpki_opts po = tpki_opts_default(TPKI_EC);
@@ -175,6 +163,5 @@ ParameterizedTest(struct th_cell *cell, bad_verify, client_cert)
     what = "server: client certificate from an untrusted CA";
     BI_EXPECT(what, p->desc, otls_ctx_backend(p->sctx), p->sst, OTLS_ERR_VERIFY, p->serr,
               VERIFY_FAILED "unable to get local issuer certificate");
-    log_other_end(what, p, 0);
     th_pair_free(p);
 }
