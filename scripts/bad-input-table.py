@@ -121,8 +121,12 @@ def check(log, doc):
                 if msg not in want:
                     bad.append("%s [%s]: message \"%s\", the table says \"%s\""
                                % (what, backend, msg, text))
+    # A row naming a backend this build lacks (a session of one backend
+    # offered to another) is not expected in its log.
+    seen = {b for v in cases.values() for b in v}
+    absent = {"openssl", "mbedtls", "wolfssl"} - seen
     for what in rows:
-        if what not in cases:
+        if what not in cases and not any(b in what for b in absent):
             bad.append("the table has a case the tests did not log: %s" % what)
     for b in bad:
         print(b, file=sys.stderr)

@@ -302,6 +302,7 @@ ParameterizedTest(struct th_cell *cell, bad_args, conn_calls)
 {
     const otls_status inv = OTLS_ERR_INVALID_ARGUMENT;
     struct th_opts o = th_opts_cell(cell);
+    o.version = OTLS_TLS1_2; /* a session to take right after the handshake */
     otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
     otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
     char long_name[300];
@@ -328,6 +329,15 @@ ParameterizedTest(struct th_cell *cell, bad_args, conn_calls)
               "shutdown before the handshake completed");
     CONN_CASE(cctx, otls_conn_get_session(conn, NULL), inv, "session == NULL");
     CONN_CASE(cctx, otls_conn_set_session(conn, NULL), inv, "session == NULL");
+    {
+        /* A descriptor that is no open file: the transport fails. */
+        otls_conn *conn = otls_conn_new(cctx);
+        cr_assert_eq(otls_conn_set_fd(conn, 1000000), OTLS_OK);
+        cr_assert_eq(otls_conn_set_hostname(conn, "localhost"), OTLS_OK);
+        BI_CONN("otls_handshake(fd that is not open)", cell->client_backend, conn,
+                otls_handshake(conn), OTLS_ERR_IO, "the transport failed");
+        otls_conn_free(conn);
+    }
     {
         /* Hostname checking on, no hostname: refused before any byte. */
         otls_conn *conn = otls_conn_new(cctx);
@@ -378,8 +388,8 @@ ParameterizedTest(struct th_cell *cell, bad_args, conn_calls)
     BI_CONN("otls_conn_set_hostname(after the handshake)", cell->client_backend, c,
             otls_conn_set_hostname(c, "localhost"), OTLS_ERR_STATE, "already started");
     if (th_backend(cell->client_backend)->features & OTLS_FEAT_RESUMPTION) {
-        /* A session may be taken now (OTLS_NONE on TLS 1.3 before a read);
-         * it can only be offered before a client's handshake. */
+        /* A session (TLS 1.2: there right after the handshake) can only
+         * be offered before a client's handshake, on its own backend. */
         otls_status st = otls_conn_get_session(c, &sess);
         cr_assert(st == OTLS_OK || st == OTLS_NONE, "otls_conn_get_session: %s (%s)",
                   otls_status_name(st), otls_conn_error(c));
@@ -388,6 +398,25 @@ ParameterizedTest(struct th_cell *cell, bad_args, conn_calls)
                     otls_conn_set_session(c, sess), OTLS_ERR_STATE, "before its handshake");
             BI_CONN("otls_conn_set_session(on a server)", cell->client_backend, p->server,
                     otls_conn_set_session(p->server, sess), OTLS_ERR_STATE, "only be offered");
+            /* Offered to a connection of another backend. */
+            const otls_backend_info *list;
+            size_t nb;
+            cr_assert_eq(otls_backends(&list, &nb), OTLS_OK);
+            for (size_t i = 0; i < nb; i++) {
+                if (strcmp(list[i].name, cell->client_backend) == 0)
+                    continue;
+                otls_ctx *octx = otls_ctx_new(list[i].name, OTLS_CLIENT, NULL);
+                cr_assert(octx != NULL);
+                otls_conn *oc = otls_conn_new(octx);
+                char what[120];
+                snprintf(what, sizeof what, "otls_conn_set_session(a %s session, a %s connection)",
+                         cell->client_backend, list[i].name);
+                BI_EXPECT(what, cell->client_backend, cell->client_backend,
+                          otls_conn_set_session(oc, sess), inv, otls_conn_error(oc),
+                          "the session comes from backend ");
+                otls_conn_free(oc);
+                otls_ctx_free(octx);
+            }
             otls_session_free(sess);
         }
     } else {
