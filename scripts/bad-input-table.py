@@ -21,7 +21,8 @@ import re
 import sys
 from collections import OrderedDict
 
-TMP = re.compile(r"/tmp/omnitls-test-[A-Za-z0-9]{6}")
+# th_tmpdir(): $TMPDIR (or /tmp), then omnitls-test-XXXXXX.
+TMP = re.compile(r"[^ \x27(]*/omnitls-test-[A-Za-z0-9]{6}")
 
 
 SECTIONS = OrderedDict([
