@@ -165,3 +165,39 @@ ParameterizedTest(struct th_cell *cell, bad_verify, client_cert)
               VERIFY_FAILED "unable to get local issuer certificate");
     th_pair_free(p);
 }
+
+ParameterizedTestParameters(bad_verify, client_cert_dates)
+{
+    return th_cells(TH_DIM_VERSION, 0);
+}
+
+/* The server's side of the date checks: a client certificate expired or
+ * not yet valid, under REQUIRED. (Both leaves of the variant PKI carry the
+ * dates, so the client does not verify here.) */
+ParameterizedTest(struct th_cell *cell, bad_verify, client_cert_dates)
+{
+    th_require_cell(cell);
+    struct tpki_opts po = tpki_opts_default(TPKI_EC);
+    static const struct {
+        long not_before, not_after;
+        const char *what, *needle;
+    } cases[] = {
+        {-60 * DAY, -DAY, "server: expired client certificate",
+         VERIFY_FAILED "certificate has expired"},
+        {DAY, 30 * DAY, "server: client certificate not yet valid",
+         VERIFY_FAILED "certificate is not yet valid"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        po.leaf_not_before = cases[i].not_before;
+        po.leaf_not_after = cases[i].not_after;
+        struct th_opts o = th_opts_cell(cell);
+        o.pki = variant(&po);
+        o.client_verify = OTLS_VERIFY_NONE;
+        o.client_cert = 1;
+        o.server_verify = OTLS_VERIFY_REQUIRED;
+        struct th_pair *p = th_pair_new(&o);
+        BI_EXPECT(cases[i].what, p->desc, otls_ctx_backend(p->sctx), p->sst, OTLS_ERR_VERIFY,
+                  p->serr, cases[i].needle);
+        th_pair_free(p);
+    }
+}
