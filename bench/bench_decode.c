@@ -4,8 +4,8 @@
  * the comparison is bench/py_decode.py, run on the same files.
  *
  * usage: bench_decode --list FILE [--leaf DER] [--reps R]
- * Prints one line per measure (median, min, max over the certificates of
- * each certificate's mean over R repetitions). */
+ * Prints one line per measure: median, min, max over the certificates of
+ * each certificate's time (best of five batches of R / 5 runs). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +77,21 @@ static double time_one(const uint8_t *der, size_t len, int json, long reps)
     return (now_us() - t0) / (double)reps;
 }
 
+/* The machine is shared: a certificate's time is the best of five
+ * batches (each the mean of reps / 5 runs), so another process taking the
+ * core during one batch does not count as decoding time. */
+static double best_of_batches(const uint8_t *der, size_t len, int json, long reps)
+{
+    long per = reps / 5 > 0 ? reps / 5 : 1;
+    double best = 0;
+    for (int i = 0; i < 5; i++) {
+        double t = time_one(der, len, json, per);
+        if (i == 0 || t < best)
+            best = t;
+    }
+    return best;
+}
+
 static void report(const char *what, double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
@@ -136,10 +151,10 @@ int main(int argc, char **argv)
     if (t == NULL)
         return 1;
     for (size_t i = 0; i < n; i++)
-        t[i] = time_one(certs[i]->der, certs[i]->der_len, 0, reps);
+        t[i] = best_of_batches(certs[i]->der, certs[i]->der_len, 0, reps);
     report("der_to_cert", t, n);
     for (size_t i = 0; i < n; i++)
-        t[i] = time_one(certs[i]->der, certs[i]->der_len, 1, reps);
+        t[i] = best_of_batches(certs[i]->der, certs[i]->der_len, 1, reps);
     report("der_to_json", t, n);
     printf("decode=bundle files_refused=%zu\n", refused);
     if (leaf != NULL) {

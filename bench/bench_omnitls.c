@@ -234,9 +234,9 @@ static otls_status do_call(otls_conn *c, enum call k)
 }
 
 /* ns per call on an established client connection: the first call on a
- * fresh connection, then the mean over `iters` calls; and the allocations
- * made meanwhile, through omnitls's allocator and by anyone in the
- * process (malloc interposition). */
+ * fresh connection (and its allocations), then the mean over `iters`
+ * calls and the allocations made during them, through omnitls's
+ * allocator and by anyone in the process (malloc interposition). */
 static int run_introspect(long iters)
 {
     char err[512];
@@ -247,10 +247,13 @@ static int run_introspect(long iters)
             fprintf(stderr, "introspect: %s\n", err);
             return 1;
         }
-        unsigned long long a0 = bench_heap_allocs(), c0 = atomic_load(&core_allocs);
+        unsigned long long a0 = bench_heap_allocs();
         uint64_t t0 = bench_now_ns();
         otls_status st = do_call(c, (enum call)k);
         uint64_t first = bench_now_ns() - t0;
+        unsigned long long first_allocs = bench_heap_allocs() - a0;
+        a0 = bench_heap_allocs();
+        unsigned long long c0 = atomic_load(&core_allocs);
         t0 = bench_now_ns();
         for (long i = 0; i < iters; i++)
             if (do_call(c, (enum call)k) != st) {
@@ -260,9 +263,10 @@ static int run_introspect(long iters)
         double ns = (double)(bench_now_ns() - t0) / (double)iters;
         unsigned long long allocs = bench_heap_allocs() - a0;
         unsigned long long cores = atomic_load(&core_allocs) - c0;
-        printf("mode=introspect call=%s status=%s first_ns=%llu ns=%.1f allocs=%llu "
-               "core_allocs=%llu\n",
-               call_names[k], otls_status_name(st), (unsigned long long)first, ns, allocs, cores);
+        printf("mode=introspect call=%s status=%s first_ns=%llu first_allocs=%llu ns=%.1f "
+               "allocs=%llu core_allocs=%llu\n",
+               call_names[k], otls_status_name(st), (unsigned long long)first, first_allocs, ns,
+               allocs, cores);
         if (st < 0)
             printf("mode=introspect call=%s reason=\"%s\"\n", call_names[k], otls_conn_error(c));
         otls_conn_free(c);
