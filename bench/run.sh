@@ -5,9 +5,10 @@
 # markdown table of docs/performance.md to $OUT (default
 # build-bench-release/performance.md) and prints it.
 #
-#   bench/run.sh [--quick] [--out FILE]
+#   bench/run.sh [--quick] [--out FILE] [--backends openssl,mbedtls,wolfssl] [--no-decode]
 #
 # --quick: small counts (a check that everything runs; numbers are rough).
+# --backends, --no-decode: a part of the table only.
 # Needs valgrind and /usr/bin/python3 (scripts/install-deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +18,9 @@ args=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) args+=(--out "$(realpath -m "$2")"); shift 2 ;;
-    --quick) args+=(--quick); shift ;;
-    *) echo "usage: bench/run.sh [--quick] [--out FILE]" >&2; exit 2 ;;
+    --quick | --no-decode) args+=("$1"); shift ;;
+    --backends) args+=(--backends "$2"); shift 2 ;;
+    *) echo "usage: bench/run.sh [--quick] [--out FILE] [--backends LIST] [--no-decode]" >&2; exit 2 ;;
     esac
 done
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOTLS_BUILD_TESTS=OFF \
