@@ -23,7 +23,7 @@ uint64_t bench_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void die(const char *what, const char *err)
+static _Noreturn void die(const char *what, const char *err)
 {
     fprintf(stderr, "bench %s: %s: %s\n", bench_engine.name, what, err);
     exit(1);
@@ -286,7 +286,7 @@ static int run_mem(int n)
 
 /* ------------------------------------------------------------------ */
 
-static void usage(void)
+static _Noreturn void usage(void)
 {
     fprintf(stderr,
             "usage: bench_%s MODE --pki DIR [--tls 1.2|1.3] [--backend NAME]\n"
@@ -307,11 +307,12 @@ int main(int argc, char **argv)
     if (argc < 2)
         usage();
     const char *mode = argv[1];
-    for (int i = 2; i < argc; i++) {
+    /* Options come in pairs: --name value. */
+    if ((argc - 2) % 2 != 0)
+        usage();
+    for (int i = 2; i + 1 < argc; i += 2) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (v == NULL)
-            usage();
+        const char *v = argv[i + 1];
         if (strcmp(a, "--pki") == 0)
             cfg.pki_dir = v;
         else if (strcmp(a, "--tls") == 0)
@@ -328,7 +329,6 @@ int main(int argc, char **argv)
             chunk = (size_t)strtoul(v, NULL, 10);
         else
             usage();
-        i++;
     }
     if (strcmp(mode, "version") == 0) {
         if (cfg.backend != NULL)
