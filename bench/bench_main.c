@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -93,6 +94,17 @@ static void *hs_client(void *arg)
     return NULL;
 }
 
+/* CPU time of the process (all threads, user and system): per handshake it
+ * shows whether more threads cost more work (contention) or only wait
+ * for a core (a loaded machine). */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static int run_hs(int n, int threads)
 {
     struct hs_pair pairs[16];
@@ -105,6 +117,7 @@ static int run_hs(int n, int threads)
         if (pipe(pairs[t].pipe) != 0 || pipe(pairs[t].done) != 0)
             die("hs", strerror(errno));
     }
+    double cpu0 = cpu_seconds();
     uint64_t t0 = bench_now_ns();
     for (int t = 0; t < threads; t++)
         if (pthread_create(&th[t], NULL, hs_client, &pairs[t]) != 0)
@@ -112,14 +125,17 @@ static int run_hs(int n, int threads)
     for (int t = 0; t < threads; t++)
         pthread_join(th[t], NULL);
     double s = (double)(bench_now_ns() - t0) / 1e9;
+    double cpu = cpu_seconds() - cpu0;
     for (int t = 0; t < threads; t++) {
         close(pairs[t].pipe[0]);
         close(pairs[t].pipe[1]);
         close(pairs[t].done[0]);
         close(pairs[t].done[1]);
     }
-    printf("mode=hs engine=%s handshakes=%d threads=%d seconds=%.6f hs_per_s=%.2f\n",
-           bench_engine.name, n * threads, threads, s, (double)(n * threads) / s);
+    printf("mode=hs engine=%s handshakes=%d threads=%d seconds=%.6f hs_per_s=%.2f "
+           "cpu_us_per_hs=%.1f\n",
+           bench_engine.name, n * threads, threads, s, (double)(n * threads) / s,
+           cpu * 1e6 / (n * threads));
     return 0;
 }
 

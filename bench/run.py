@@ -199,15 +199,19 @@ def main():
 
             if v == "1.3" or b == "mbedtls":
                 sc = {"native": ([], []), "omnitls": ([], [])}
+                cpu = {"native": ([], []), "omnitls": ([], [])}
                 for _ in range(max(3, rounds - 2)):
                     for e in ("native", "omnitls"):
                         for i, t in enumerate(("1", "2")):
-                            sc[e][i].append(float(r.one(e, b, "hs", v, "--n", n, "--threads", t)[0]["hs_per_s"]))
+                            x = r.one(e, b, "hs", v, "--n", n, "--threads", t)[0]
+                            sc[e][i].append(float(x["hs_per_s"]))
+                            cpu[e][i].append(float(x["cpu_us_per_hs"]))
                 for e in ("native", "omnitls"):
                     one, two = sc[e]
                     ratio = med(two) / med(one)
                     scale_rows.append(f"| {b} | TLS {v} | {e} | {fmt_range(one)} | {fmt_range(two)} | "
-                                      f"{ratio:.2f}x {'ok' if ratio >= 1.8 else '**missed**'} |")
+                                      f"{ratio:.2f}x {'ok' if ratio >= 1.8 else '**missed**'} | "
+                                      f"{med(cpu[e][0]):.0f} / {med(cpu[e][1]):.0f} |")
 
     say("### Handshakes (full handshake, client verifies chain and name, then reads peer DER and cipher)")
     say("")
@@ -232,8 +236,9 @@ def main():
     say("")
     say("### Scaling (handshakes/s, client/server thread pairs on a 2-core machine)")
     say("")
-    say("| backend | version | program | 1 pair | 2 pairs | ratio (target >= 1.8x) |")
-    say("|---|---|---|---|---|---|")
+    say("| backend | version | program | 1 pair | 2 pairs | ratio (target >= 1.8x) | "
+        "CPU µs per handshake, 1 / 2 pairs |")
+    say("|---|---|---|---|---|---|---|")
     lines.extend(scale_rows)
     say("")
 

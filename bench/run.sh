@@ -24,8 +24,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOTLS_BUILD_TESTS=OFF \
-    -DOTLS_BUILD_EXAMPLES=OFF -DOTLS_BUILD_DOCS=OFF -DOTLS_BUILD_BENCH=ON >"$build.cmake.log" 2>&1 ||
-    { cat "$build.cmake.log"; exit 1; }
+    -DOTLS_BUILD_EXAMPLES=OFF -DOTLS_BUILD_DOCS=OFF -DOTLS_BUILD_BENCH=ON >"$build-cmake.log" 2>&1 ||
+    { cat "$build-cmake.log"; exit 1; }
 # Two jobs at most: the machine is shared.
-nice -n 10 cmake --build "$build" -j2 >"$build.build.log" 2>&1 || { tail -50 "$build.build.log"; exit 1; }
+nice -n 10 cmake --build "$build" -j2 >"$build/build.log" 2>&1 || { tail -50 "$build/build.log"; exit 1; }
+rm -f "$build-cmake.log"
 exec /usr/bin/python3 "$root/bench/run.py" --build "$build" "${args[@]}"
