@@ -54,12 +54,17 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "tls-exporter needs the extended master secret on TLS 1.2 "
                              "(RFC 9266 section 2), which this session did not negotiate");
-    otls_error e = {0};
-    otls_status st = prov->export_keying_material(conn->state, "EXPORTER-Channel-Binding",
-                                                  empty_context, 0, out, sizeof out, &e);
-    if (st < 0)
-        return oti_conn_fail(conn, st, "%s: %s", prov->name, e.message);
-    return copy_out(conn, out, sizeof out, buf, len);
+    struct oti_facts *f = &conn->facts;
+    if (!f->exporter_known) {
+        otls_error e = {0};
+        otls_status st = prov->export_keying_material(conn->state, "EXPORTER-Channel-Binding",
+                                                      empty_context, 0, out, sizeof out, &e);
+        if (st < 0)
+            return oti_conn_fail(conn, st, "%s: %s", prov->name, e.message);
+        memcpy(f->exporter, out, sizeof out);
+        f->exporter_known = true;
+    }
+    return copy_out(conn, f->exporter, sizeof f->exporter, buf, len);
 }
 
 /* RFC 5929 4.1: hash of the server's certificate. */
@@ -70,6 +75,9 @@ static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *l
         conn->ctx->cfg.role == OTLS_CLIENT ? &conn->facts.peer_chain : &conn->ctx->own_chain;
     if (certs->count == 0)
         return oti_conn_fail(conn, OTLS_ERR_STATE, "there is no server certificate");
+    struct oti_facts *f = &conn->facts;
+    if (f->end_point_len > 0)
+        return copy_out(conn, f->end_point, f->end_point_len, buf, len);
     if (prov->digest == NULL)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot hash", prov->name);
     int hash = 0;
@@ -85,6 +93,8 @@ static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *l
     st = prov->digest((enum otls_hash)hash, certs->items[0].data, certs->items[0].len, out);
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: hashing the certificate failed", prov->name);
+    memcpy(f->end_point, out, n);
+    f->end_point_len = n;
     return copy_out(conn, out, n, buf, len);
 }
 

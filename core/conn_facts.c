@@ -52,6 +52,7 @@ static otls_status take_chains(otls_conn *conn)
     struct oti_facts *f = &conn->facts;
     const struct otls_provider *prov = conn->ctx->prov;
     otls_status st = prov->peer_chain(conn->state, &f->peer_chain.sink);
+    f->verified_chain.share = &f->peer_chain;
     if (st >= 0 && f->session.peer_verified && prov->verified_chain)
         st = prov->verified_chain(conn->state, &f->verified_chain.sink);
     else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)

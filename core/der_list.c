@@ -29,6 +29,19 @@ int oti_der_list_add(struct oti_der_list *list, const uint8_t *der, size_t len)
         list->items = items;
         list->cap = cap;
     }
+    if (list->share != NULL && list->count < 64) {
+        const struct oti_der_list *sh = list->share;
+        for (size_t i = 0; i < sh->count; i++) {
+            if (sh->items[i].len == len &&
+                (sh->items[i].data == der || memcmp(sh->items[i].data, der, len) == 0)) {
+                list->items[list->count].data = sh->items[i].data;
+                list->items[list->count].len = len;
+                list->borrowed |= (uint64_t)1 << list->count;
+                list->count++;
+                return 0;
+            }
+        }
+    }
     uint8_t *copy = oti_malloc(len);
     if (copy == NULL)
         return -1;
@@ -50,7 +63,8 @@ int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src
 void oti_der_list_clear(struct oti_der_list *list)
 {
     for (size_t i = 0; i < list->count; i++)
-        oti_free((void *)list->items[i].data);
+        if (i >= 64 || !(list->borrowed & ((uint64_t)1 << i)))
+            oti_free((void *)list->items[i].data);
     oti_free(list->items);
     oti_der_list_init(list);
 }

@@ -14,6 +14,12 @@ struct oti_der_list {
     otls_der *items;
     size_t count;
     size_t cap;
+    /* When set, an entry byte-identical to one of share's points to share's
+     * copy instead of a new one (the verified chain repeats the chain as
+     * sent: one copy per certificate keeps a connection small). share must
+     * outlive this list's entries. */
+    const struct oti_der_list *share;
+    uint64_t borrowed; /* bit i: items[i] belongs to share (i < 64) */
 };
 
 void oti_der_list_init(struct oti_der_list *list);

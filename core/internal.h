@@ -61,6 +61,12 @@ struct oti_facts {
     bool shared_known; /* the ClientHello was parsed */
     uint8_t own_finished[64], peer_finished[64];
     size_t own_finished_len, peer_finished_len;
+    /* tls-server-end-point and tls-exporter never change for a connection:
+     * kept after the first request, so later ones copy bytes rather than
+     * hash or run the exporter again (bench/: < 1 us, no allocation). */
+    uint8_t end_point[64], exporter[32];
+    size_t end_point_len; /* 0: not computed yet */
+    bool exporter_known;
 };
 
 struct otls_conn {

@@ -89,6 +89,17 @@ void oti_openssl_conn_free(void *conn)
     memset(c, 0, sizeof *c);
 }
 
+/* Clears the thread's error queue around each read and write so that
+ * SSL_get_error judges this call alone. ERR_clear_error walks and frees
+ * all 16 slots even when the queue is empty, which on 16 KiB records was
+ * 4% of the instructions of a bulk transfer (bench/); looking first costs
+ * a few instructions. */
+static void clear_errors(void)
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 static otls_status not_ready(otls_error *e)
 {
     return otls_error_setf(e, OTLS_ERR_STATE, "connection was not initialised");
@@ -114,10 +125,10 @@ otls_status oti_openssl_read(void *conn, void *buf, size_t len, size_t *got, otl
     *got = 0;
     if (c->ssl == NULL)
         return not_ready(e);
-    ERR_clear_error();
+    clear_errors();
     int ret = SSL_read_ex(c->ssl, buf, len, got);
     if (ret == 1) {
-        ERR_clear_error();
+        clear_errors();
         return OTLS_OK;
     }
     *got = 0;
@@ -130,10 +141,10 @@ otls_status oti_openssl_write(void *conn, const void *buf, size_t len, size_t *p
     *put = 0;
     if (c->ssl == NULL)
         return not_ready(e);
-    ERR_clear_error();
+    clear_errors();
     int ret = SSL_write_ex(c->ssl, buf, len, put);
     if (ret == 1) {
-        ERR_clear_error();
+        clear_errors();
         return OTLS_OK;
     }
     *put = 0;

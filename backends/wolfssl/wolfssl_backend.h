@@ -115,6 +115,7 @@ struct oti_wolfssl_conn {
     /* What the verify callback saw. */
     struct oti_wolfssl_certs vchain; /* by depth, leaf at 0 */
     int vdepth;                      /* entries of the current run */
+    int vextra;                      /* issuers found beyond the top, at vdepth.. */
     int vrun_done;                   /* depth 0 was seen */
     int vchain_oom;                  /* a copy failed */
     int verify_ok;                   /* the last run verified the chain */

@@ -13,6 +13,16 @@ static void put_str(struct oti_buf *b, const char *s, size_t n)
     oti_buf_putc(b, '"');
     size_t i = 0;
     while (i < n) {
+        /* A run of characters printed as they are goes out in one piece:
+         * one buffer call per character was a quarter of the JSON's cost. */
+        size_t run = i;
+        while (run < n && p[run] >= ' ' && p[run] <= '~' && p[run] != '"' && p[run] != '\\')
+            run++;
+        if (run > i) {
+            oti_buf_put(b, p + i, run - i);
+            i = run;
+            continue;
+        }
         uint32_t c = p[i];
         size_t len = 1;
         /* Values are valid UTF-8 (the decoder checks); decode a sequence. */

@@ -105,8 +105,53 @@ static void bn_put(struct oti_buf *b, const struct bignum *v)
     }
 }
 
+/* The common case without bignums or printf: every arc fits 57 bits (all
+ * OIDs in real certificates). Writes the dotted form and a NUL into out
+ * and returns its length, or (size_t)-1 when an arc is larger or out is
+ * too small, for the general path below. */
+#define DOTTED_FAST_MAX 256
+static size_t dotted_fast(const uint8_t *oid, size_t len, char out[DOTTED_FAST_MAX])
+{
+    size_t n = 0, i = 0;
+    bool first = true;
+    while (i < len) {
+        uint64_t v = 0;
+        do {
+            if (v >> 50)
+                return (size_t)-1;
+            v = v << 7 | (oid[i] & 0x7f);
+        } while (oid[i++] & 0x80 && i < len);
+        if (first) {
+            /* The first sub-identifier holds two arcs: X*40+Y, X <= 2. */
+            unsigned x = v >= 80 ? 2 : v >= 40 ? 1 : 0;
+            v -= x * 40;
+            out[n++] = (char)('0' + x);
+            first = false;
+        }
+        char digits[20];
+        size_t k = 0;
+        do {
+            digits[k++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (n + 1 + k >= DOTTED_FAST_MAX)
+            return (size_t)-1;
+        out[n++] = '.';
+        while (k > 0)
+            out[n++] = digits[--k];
+    }
+    out[n] = '\0';
+    return n;
+}
+
 void oti_oid_dotted(struct oti_buf *b, const uint8_t *oid, size_t len)
 {
+    char fast[DOTTED_FAST_MAX];
+    size_t fast_len = dotted_fast(oid, len, fast);
+    if (fast_len != (size_t)-1) {
+        oti_buf_put(b, fast, fast_len);
+        return;
+    }
     size_t i = 0;
     bool first = true;
     while (i < len) {
@@ -140,10 +185,17 @@ const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int 
         *status = OTLS_ERR_PARSE;
         return NULL;
     }
-    struct oti_buf b = {0};
-    oti_oid_dotted(&b, oid, len);
-    char *s = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
-    oti_buf_free(&b);
+    char fast[DOTTED_FAST_MAX];
+    size_t fast_len = dotted_fast(oid, len, fast);
+    char *s;
+    if (fast_len != (size_t)-1) {
+        s = oti_arena_strndup(d->arena, fast, fast_len);
+    } else {
+        struct oti_buf b = {0};
+        oti_oid_dotted(&b, oid, len);
+        s = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
+        oti_buf_free(&b);
+    }
     if (s == NULL)
         *status = oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
     return s;
@@ -151,13 +203,19 @@ const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int 
 
 int oti_oid_fill(struct oti_dec *d, const uint8_t *oid, size_t len, otls_cert_oid *out)
 {
-    struct oti_buf b = {0};
-    if (len > OID_TEXT_MAX_OCTETS)
-        oti_buf_puts(&b, "<OID too long>"); /* OpenSSL cannot print it either */
-    else
-        oti_oid_dotted(&b, oid, len);
-    out->oid = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
-    oti_buf_free(&b);
+    char fast[DOTTED_FAST_MAX];
+    size_t fast_len = len > OID_TEXT_MAX_OCTETS ? (size_t)-1 : dotted_fast(oid, len, fast);
+    if (fast_len != (size_t)-1) {
+        out->oid = oti_arena_strndup(d->arena, fast, fast_len);
+    } else {
+        struct oti_buf b = {0};
+        if (len > OID_TEXT_MAX_OCTETS)
+            oti_buf_puts(&b, "<OID too long>"); /* OpenSSL cannot print it either */
+        else
+            oti_oid_dotted(&b, oid, len);
+        out->oid = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
+        oti_buf_free(&b);
+    }
     if (out->oid == NULL)
         return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
     const char *name = oti_oid_long_name(oid, len);
