@@ -48,7 +48,8 @@ struct oti_mbedtls_ctx {
     /* From the last successful configure. */
     otls_verify verify;
     int check_hostname;
-    int *suites; /* zero-terminated IANA ids, preference order */
+    unsigned min_version, max_version; /* wire numbers: 0x0303, 0x0304 */
+    int *suites;                       /* zero-terminated IANA ids, preference order */
     size_t suite_count;
     int custom_suites; /* suites came from the configuration */
     const char **alpn; /* NULL-terminated; NULL: off */
@@ -131,8 +132,9 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
 
 /* mbedtls_suites.c */
 /* Builds the zero-terminated list for cfg (NULL suites: mbedTLS's default). */
+/* *has_tls13: the list holds a TLS 1.3 suite. */
 otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **out, size_t *count,
-                                     int *custom, otls_error *e);
+                                     int *custom, int *has_tls13, otls_error *e);
 int *oti_mbedtls_suites_copy(const int *list, size_t count);
 /* The server's list reordered by the client's offer (client preference, as
  * OpenSSL does with its default list); NULL when nothing matches. */

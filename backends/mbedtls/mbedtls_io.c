@@ -57,6 +57,12 @@ int oti_mbedtls_bio_recv(void *p, unsigned char *buf, size_t len)
 
 static int spurious_want(const struct oti_mbedtls_conn *c, int ret)
 {
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    /* 3.x, TLS 1.3 client: a ticket arrived after the handshake; the
+     * session keeps it for session_get, and the call goes on. */
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        return 1;
+#endif
     return (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) &&
            !c->io_blocked;
 }
