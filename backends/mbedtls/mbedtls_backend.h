@@ -3,6 +3,7 @@
 #ifndef OTLS_BACKEND_MBEDTLS_H
 #define OTLS_BACKEND_MBEDTLS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,20 @@
 #include <mbedtls/x509_crt.h>
 
 #include "omnitls/provider.h"
+
+/* TLS 1.3 server tickets whose client chain a context keeps
+ * (mbedtls_tickets.c); 0 where tickets carry it (2.28). */
+#if OTI_MBEDTLS_HAVE_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS) &&                              \
+    defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#define OTI_MBEDTLS_TICKET_CHAINS 32
+#else
+#define OTI_MBEDTLS_TICKET_CHAINS 0
+#endif
+
+struct oti_mbedtls_ticket_chain {
+    unsigned char key[32];   /* SHA-256 of the ticket */
+    mbedtls_x509_crt *chain; /* NULL: free slot */
+};
 
 /* Longest chain the verify callback records (mbedTLS stops well before). */
 #define OTI_MBEDTLS_MAX_DEPTH 16
@@ -45,6 +60,11 @@ struct oti_mbedtls_ctx {
     mbedtls_ssl_ticket_context ticket;
     mbedtls_ssl_cache_context cache;
     int ticket_ready, cache_ready;
+#if OTI_MBEDTLS_TICKET_CHAINS
+    pthread_mutex_t tlock; /* guards tchains and tnext */
+    struct oti_mbedtls_ticket_chain tchains[OTI_MBEDTLS_TICKET_CHAINS];
+    size_t tnext;
+#endif
     /* From the last successful configure. */
     otls_verify verify;
     int check_hostname;
@@ -98,8 +118,9 @@ struct oti_mbedtls_conn {
     int vchain_oom;  /* a copy failed: the chain is incomplete */
     int saw_chain;   /* the callback ran: the peer sent certificates */
     int ip_mismatch; /* the IP check failed */
-    /* Client resumption: the chain the server sent in the original
-     * handshake (mbedTLS keeps only the leaf in a session). */
+    /* Resumption: a client's chain the server sent in the original
+     * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
+     * server's client chain (mbedtls_tickets.c). */
     mbedtls_x509_crt resume_chain;
     int resume_chain_ready;
     /* Exporter inputs, from the key-export callback. */
@@ -129,6 +150,11 @@ enum oti_mbedtls_op {
 otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e);
 void oti_mbedtls_ctx_free(void *ctx);
 otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
+
+/* mbedtls_tickets.c */
+/* Server: the ticket callbacks of one connection's configuration. */
+void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
+void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x);
 
 /* mbedtls_suites.c */
 /* Builds the zero-terminated list for cfg (NULL suites: mbedTLS's default). */

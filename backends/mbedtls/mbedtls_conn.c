@@ -118,8 +118,7 @@ static otls_status build_config(struct oti_mbedtls_conn *c, struct oti_mbedtls_c
         mbedtls_ssl_conf_sni(conf, sni_cb, c);
         mbedtls_ssl_conf_session_cache(conf, &x->cache, mbedtls_ssl_cache_get,
                                        mbedtls_ssl_cache_set);
-        mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write,
-                                            mbedtls_ssl_ticket_parse, &x->ticket);
+        oti_mbedtls_tickets_conf(c, conf);
     }
     return OTLS_OK;
 }

@@ -59,6 +59,10 @@ otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e)
     if (role == OTLS_SERVER) {
         mbedtls_ssl_cache_init(&c->cache);
         c->cache_ready = 1;
+#if OTI_MBEDTLS_TICKET_CHAINS
+        if (pthread_mutex_init(&c->tlock, NULL) != 0)
+            return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not create a mutex");
+#endif
         mbedtls_ssl_ticket_init(&c->ticket);
         c->ticket_ready = 1;
         ret = mbedtls_ssl_ticket_setup(&c->ticket, mbedtls_ctr_drbg_random, &c->drbg,
@@ -75,8 +79,13 @@ void oti_mbedtls_ctx_free(void *ctx)
     struct oti_mbedtls_ctx *c = ctx;
     if (c == NULL)
         return;
-    if (c->ticket_ready)
+    if (c->ticket_ready) {
+        oti_mbedtls_tickets_free(c);
+#if OTI_MBEDTLS_TICKET_CHAINS
+        pthread_mutex_destroy(&c->tlock);
+#endif
         mbedtls_ssl_ticket_free(&c->ticket);
+    }
     if (c->cache_ready)
         mbedtls_ssl_cache_free(&c->cache);
     if (c->ready) {
