@@ -11,6 +11,7 @@ packages=(
     python3
     gnutls-bin
     doxygen groff-base
+    debootstrap
 )
 
 missing=()
