@@ -32,11 +32,6 @@ static otls_status tls_unique(otls_conn *conn, uint8_t *buf, size_t *len)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "tls-unique is undefined for TLS 1.3 (RFC 9266); use tls-exporter, "
                              "or set OTLS_FLAG_TLS13_UNIQUE for Python's value");
-    if (f->session.version >= OTLS_TLS1_3 && !(conn->ctx->prov->features & OTLS_FEAT_TLS13_UNIQUE))
-        return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
-                             "backend %s cannot give tls-unique on TLS 1.3: its stack does not "
-                             "keep the TLS 1.3 Finished messages",
-                             conn->ctx->prov->name);
     bool client = conn->ctx->cfg.role == OTLS_CLIENT;
     bool own = (f->session.resumed != 0) != client;
     size_t n = own ? f->own_finished_len : f->peer_finished_len;

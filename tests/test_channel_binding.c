@@ -116,25 +116,6 @@ ParameterizedTest(struct th_cell *cell, channel_binding, tls13_unique_flag)
     const char *d = p->desc;
     uint8_t cb[OTLS_CHANNEL_BINDING_MAX], sb[OTLS_CHANNEL_BINDING_MAX];
     size_t clen, slen;
-    /* A stack that does not keep TLS 1.3's Finished (mbedTLS 3.6) refuses,
-     * with the flag too, and says why. */
-    otls_conn *ends[2] = {p->client, p->server};
-    const char *names[2] = {cell->client_backend, cell->server_backend};
-    int lacking = 0;
-    for (int i = 0; i < 2; i++) {
-        if (th_backend(names[i])->features & OTLS_FEAT_TLS13_UNIQUE)
-            continue;
-        lacking = 1;
-        otls_status r = unique(ends[i], cb, &clen);
-        cr_assert(r == OTLS_ERR_UNSUPPORTED &&
-                      strstr(otls_conn_error(ends[i]), "TLS 1.3 Finished") != NULL,
-                  "%s: %s without TLS13_UNIQUE gives %s (%s)", d, names[i], otls_status_name(r),
-                  otls_conn_error(ends[i]));
-    }
-    if (lacking) {
-        th_pair_free(p);
-        cr_skip_test("a backend lacks OTLS_FEAT_TLS13_UNIQUE (refusal checked)");
-    }
     otls_status st = unique(p->client, cb, &clen);
     cr_assert(st == OTLS_OK, "%s: client tls-unique with the flag: %s (%s)", d,
               otls_status_name(st), otls_conn_error(p->client));
@@ -173,10 +154,6 @@ ParameterizedTest(struct th_cell *cell, channel_binding, types_and_sizes)
     th_require(cell->server_backend, OTLS_FEAT_TLS_UNIQUE, "tls-unique");
     struct th_opts o = th_opts_cell(cell);
     if (cell->version == OTLS_TLS1_3) {
-        /* The sizes are those of tls-unique: on TLS 1.3 both ends must give
-         * it (tls13_unique_flag checks the refusal of those that cannot). */
-        th_require(cell->client_backend, OTLS_FEAT_TLS13_UNIQUE, "tls-unique on TLS 1.3");
-        th_require(cell->server_backend, OTLS_FEAT_TLS13_UNIQUE, "tls-unique on TLS 1.3");
         o.client_flags = OTLS_FLAG_TLS13_UNIQUE;
         o.server_flags = OTLS_FLAG_TLS13_UNIQUE;
     }

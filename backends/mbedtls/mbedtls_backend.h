@@ -76,6 +76,13 @@ struct oti_mbedtls_ctx {
     char *alpn_store;  /* the names alpn points into */
 };
 
+/* One direction's bytes, kept until the handshake is over. */
+struct oti_mbedtls_tap {
+    unsigned char *buf;
+    size_t len, cap;
+    int overflow; /* too big or out of memory: nothing usable */
+};
+
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
 struct oti_mbedtls_conn {
     struct oti_mbedtls_ctx *ctx;
@@ -130,6 +137,16 @@ struct oti_mbedtls_conn {
     int have_keys;
     /* A write that returned WANT_* resumes after the bytes already taken. */
     size_t wr_done;
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    /* TLS 1.3 Finished (mbedtls_finished13.c): [0] received, [1] sent. */
+    struct oti_mbedtls_tap tap[2];
+    int tap_done;                   /* the handshake is over: keep no more */
+    unsigned char hs_secret[2][48]; /* [0] client, [1] server handshake traffic secret */
+    size_t hs_secret_len[2];
+    unsigned char fin13[2][48]; /* [0] own, [1] peer's verify_data */
+    size_t fin13_len[2];
+    int fin13_state; /* 0 not looked for yet, 1 found, -1 unknown */
+#endif
 };
 
 /* A resumable client session: what mbedTLS keeps, plus the chain. */
@@ -150,6 +167,19 @@ enum oti_mbedtls_op {
 otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e);
 void oti_mbedtls_ctx_free(void *ctx);
 otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
+
+/* mbedtls_finished13.c */
+#if OTI_MBEDTLS_HAVE_FINISHED13
+/* Keeps bytes received (sent = 0) or sent until the handshake is over. */
+void oti_mbedtls_tap(struct oti_mbedtls_conn *c, int sent, const unsigned char *buf, size_t len);
+void oti_mbedtls_tap_free(struct oti_mbedtls_conn *c);
+/* The key-export callback: keeps the TLS 1.3 handshake traffic secrets. */
+void oti_mbedtls_keys_cb(void *p, mbedtls_ssl_key_export_type type, const unsigned char *secret,
+                         size_t secret_len, const unsigned char client_random[32],
+                         const unsigned char server_random[32], mbedtls_tls_prf_types prf);
+/* Fills fin13 after a TLS 1.3 handshake; 0, or -1 when they are unknown. */
+int oti_mbedtls_finished13(struct oti_mbedtls_conn *c);
+#endif
 
 /* mbedtls_tickets.c */
 /* Server: the ticket callbacks of one connection's configuration. */

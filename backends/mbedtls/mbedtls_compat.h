@@ -25,9 +25,10 @@
  * all from this header, so a 3.x release that moves one breaks the build
  * here, not silently. The ones used: the handshake state, the last record
  * (alerts), a configuration's ALPN list and authmode, a certificate's
- * ext_types, a session's id/ticket lengths, a suite's versions and the
- * Finished verify_data (tls-unique; TLS 1.2 only: 3.6 frees TLS 1.3's with
- * the handshake).
+ * ext_types, a session's id/ticket lengths and peer certificate, a
+ * suite's versions and the TLS 1.2 Finished verify_data (tls-unique). 3.6
+ * frees TLS 1.3's Finished with the handshake: mbedtls_finished13.c reads
+ * them back from the connection's own records.
  */
 #ifndef OTLS_BACKEND_MBEDTLS_COMPAT_H
 #define OTLS_BACKEND_MBEDTLS_COMPAT_H
@@ -54,6 +55,15 @@
 #define OTI_MBEDTLS_HAVE_TLS13 1
 #else
 #define OTI_MBEDTLS_HAVE_TLS13 0
+#endif
+
+/* TLS 1.3's Finished messages, read back from the connection's own records
+ * (mbedtls_finished13.c): needs the AEAD ciphers' one-shot API. */
+#include <mbedtls/cipher.h>
+#if OTI_MBEDTLS_HAVE_TLS13 && defined(MBEDTLS_CIPHER_MODE_AEAD)
+#define OTI_MBEDTLS_HAVE_FINISHED13 1
+#else
+#define OTI_MBEDTLS_HAVE_FINISHED13 0
 #endif
 
 /* The RFC 5705/8446 exporter: 2.28 through the key-export callback and

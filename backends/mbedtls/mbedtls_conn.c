@@ -210,6 +210,9 @@ otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_
         return oti_mbedtls_lib_error(e, OTLS_ERR_NO_MEMORY, ret, "could not set up the connection");
     mbedtls_ssl_set_bio(&c->ssl, c, oti_mbedtls_bio_send, oti_mbedtls_bio_recv, NULL);
     mbedtls_ssl_set_verify(&c->ssl, oti_mbedtls_verify_cb, c);
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    mbedtls_ssl_set_export_keys_cb(&c->ssl, oti_mbedtls_keys_cb, c);
+#endif
     c->judge_optional = x->role == OTLS_SERVER && x->verify == OTLS_VERIFY_OPTIONAL;
     if (x->role == OTLS_SERVER)
         return OTLS_OK;
@@ -231,6 +234,9 @@ void oti_mbedtls_conn_free(void *conn)
         mbedtls_x509_crt_free(&c->resume_chain);
     oti_mbedtls_own_unref(c->own);
     oti_mbedtls_vchain_clear(c);
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    oti_mbedtls_tap_free(c);
+#endif
     mbedtls_free(c->suites);
     mbedtls_free(c->suites_by_client);
     mbedtls_free((void *)c->alpn);

@@ -95,6 +95,18 @@ otls_status oti_mbedtls_finished(void *conn, int own, uint8_t *buf, size_t cap, 
     *len = 0;
     if (!c->ssl_ready)
         return OTLS_ERR_STATE;
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    if (oti_mbedtls_version_number(&c->ssl) == 0x0304) {
+        if (oti_mbedtls_finished13(c) != 0)
+            return OTLS_ERR_STATE;
+        size_t k = own ? 0 : 1;
+        *len = c->fin13_len[k];
+        if (*len > cap)
+            return OTLS_ERR_BUFFER_TOO_SMALL;
+        memcpy(buf, c->fin13[k], *len);
+        return OTLS_OK;
+    }
+#endif
 #if OTI_MBEDTLS_HAVE_FINISHED
     size_t n = OTI_MBEDTLS_VERIFY_DATA_LEN(&c->ssl);
     if (n == 0)

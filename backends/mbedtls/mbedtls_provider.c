@@ -97,11 +97,11 @@ const struct otls_provider otls_provider_mbedtls = {
     .features = OTLS_FEAT_TLS12 | OTLS_FEAT_VERIFIED_CHAIN | OTLS_FEAT_ALPN | OTLS_FEAT_SNI |
                 OTLS_FEAT_RESUMPTION
 #if OTI_MBEDTLS_HAVE_TLS13
-                /* Not OTLS_FEAT_TLS13_UNIQUE: 3.6 keeps TLS 1.3's Finished
-                 * only in its private handshake state, freed with it. */
                 | OTLS_FEAT_TLS13
 #endif
-#if OTI_MBEDTLS_HAVE_FINISHED
+#if OTI_MBEDTLS_HAVE_FINISHED && (OTI_MBEDTLS_HAVE_FINISHED13 || !OTI_MBEDTLS_HAVE_TLS13)
+                /* TLS 1.2's Finished from the renegotiation fields; on 3.x
+                 * TLS 1.3's read back from the records too. */
                 | OTLS_FEAT_TLS_UNIQUE
 #endif
 #if OTI_MBEDTLS_HAVE_EXPORTER

@@ -47,7 +47,7 @@ const struct otls_provider otls_provider_openssl = {
     .name = "openssl",
     .features = OTLS_FEAT_TLS12 | OTLS_FEAT_TLS13 | OTLS_FEAT_VERIFIED_CHAIN |
                 OTLS_FEAT_TLS_UNIQUE | OTLS_FEAT_EXPORTER | OTLS_FEAT_ALPN | OTLS_FEAT_SNI |
-                OTLS_FEAT_RESUMPTION | OTLS_FEAT_TLS13_UNIQUE,
+                OTLS_FEAT_RESUMPTION,
     .ctx_size = sizeof(struct oti_openssl_ctx),
     .conn_size = sizeof(struct oti_openssl_conn),
     .lib_version = lib_version,

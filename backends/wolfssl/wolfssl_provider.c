@@ -143,7 +143,7 @@ const struct otls_provider otls_provider_wolfssl = {
     .name = "wolfssl",
     .features = OTLS_FEAT_TLS12
 #if defined(WOLFSSL_TLS13)
-                | OTLS_FEAT_TLS13 | OTLS_FEAT_TLS13_UNIQUE
+                | OTLS_FEAT_TLS13
 #endif
                 | OTLS_FEAT_VERIFIED_CHAIN | OTLS_FEAT_TLS_UNIQUE
 #if defined(HAVE_KEYING_MATERIAL)

@@ -62,8 +62,6 @@ static const struct row rows[] = {
     {"compression", "`otls_compression`", CORE, "always none"},
     {"channel binding tls-unique", "`otls_channel_binding`", FEAT(OTLS_FEAT_TLS_UNIQUE),
      "TLS 1.3: refused unless `OTLS_FLAG_TLS13_UNIQUE`"},
-    {"tls-unique on TLS 1.3 (`OTLS_FLAG_TLS13_UNIQUE`)", "`otls_channel_binding`",
-     FEAT(OTLS_FEAT_TLS13_UNIQUE), "Python's value; needs the stack's TLS 1.3 Finished messages"},
     {"channel binding tls-server-end-point", "`otls_channel_binding`", CORE,
      "hashed by the provider's `digest` slot; Ed25519/Ed448 refused (RFC 5929)"},
     {"channel binding tls-exporter", "`otls_channel_binding`", FEAT(OTLS_FEAT_EXPORTER),

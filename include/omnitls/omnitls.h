@@ -85,9 +85,6 @@ OTLS_API const char *otls_version(void);
 #define OTLS_FEAT_ALPN (1u << 5)           /* otls_ctx_set_alpn() */
 #define OTLS_FEAT_SNI (1u << 6)            /* sends and reports SNI */
 #define OTLS_FEAT_RESUMPTION (1u << 7)     /* client session resumption */
-#define OTLS_FEAT_TLS13_UNIQUE                                                                     \
-    (1u << 8) /* tls-unique on TLS 1.3 too, with                                                   \
-               * OTLS_FLAG_TLS13_UNIQUE */
 
 typedef struct otls_backend_info {
     const char *name;            /* "openssl", "mbedtls", "wolfssl" */

@@ -450,13 +450,9 @@ def check_refused(report, kind, why):
 
 
 def check_unique(report, backend, want, what):
-    """tls-unique equal to the peer's, or refused when the backend lacks it
-    (on TLS 1.3: lacks the TLS 1.3 Finished messages)."""
+    """tls-unique equal to the peer's, or refused when the backend lacks it."""
     if not backend.has("tls-unique"):
         check_refused(report, "tls-unique", "tls-unique")
-        return
-    if report["version"] == "TLSv1.3" and not backend.has("tls13-unique"):
-        check_refused(report, "tls-unique", "TLS 1.3 Finished")
         return
     check_eq(binding(report, "tls-unique"), want, f"{what}: tls-unique")
 

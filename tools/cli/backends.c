@@ -20,7 +20,6 @@ static const struct {
     {OTLS_FEAT_ALPN, "alpn"},
     {OTLS_FEAT_SNI, "sni"},
     {OTLS_FEAT_RESUMPTION, "resumption"},
-    {OTLS_FEAT_TLS13_UNIQUE, "tls13-unique"},
 };
 #define N_FEATURES (sizeof features / sizeof features[0])
 
