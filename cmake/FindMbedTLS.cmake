@@ -18,18 +18,22 @@ find_library(MbedTLS_LIBRARY NAMES mbedtls)
 find_library(MbedX509_LIBRARY NAMES mbedx509)
 find_library(MbedCrypto_LIBRARY NAMES mbedcrypto)
 
-# The version is in mbedtls/version.h in 2.x and 3.x alike; the config
-# header is not (config.h in 2.x, mbedtls_config.h in 3.x), so it is not
-# read here.
+# The version is in mbedtls/version.h in 2.x and in mbedtls/build_info.h in
+# 3.x (version.h only includes it there); the config header is not read
+# (config.h in 2.x, mbedtls_config.h in 3.x).
 unset(MbedTLS_VERSION)
-if(MbedTLS_INCLUDE_DIR AND EXISTS "${MbedTLS_INCLUDE_DIR}/mbedtls/version.h")
-  file(STRINGS "${MbedTLS_INCLUDE_DIR}/mbedtls/version.h" _mbedtls_version_line
-       REGEX "^#define[ \t]+MBEDTLS_VERSION_STRING[ \t]+\"[0-9.]+\"")
-  if(_mbedtls_version_line MATCHES "\"([0-9.]+)\"")
-    set(MbedTLS_VERSION "${CMAKE_MATCH_1}")
+foreach(_mbedtls_header version.h build_info.h)
+  if(NOT MbedTLS_VERSION AND MbedTLS_INCLUDE_DIR
+     AND EXISTS "${MbedTLS_INCLUDE_DIR}/mbedtls/${_mbedtls_header}")
+    file(STRINGS "${MbedTLS_INCLUDE_DIR}/mbedtls/${_mbedtls_header}" _mbedtls_version_line
+         REGEX "^#define[ \t]+MBEDTLS_VERSION_STRING[ \t]+\"[0-9.]+\"")
+    if(_mbedtls_version_line MATCHES "\"([0-9.]+)\"")
+      set(MbedTLS_VERSION "${CMAKE_MATCH_1}")
+    endif()
+    unset(_mbedtls_version_line)
   endif()
-  unset(_mbedtls_version_line)
-endif()
+endforeach()
+unset(_mbedtls_header)
 
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(MbedTLS

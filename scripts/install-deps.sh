@@ -12,6 +12,7 @@ packages=(
     gnutls-bin
     doxygen groff-base
     valgrind
+    debootstrap
 )
 
 missing=()

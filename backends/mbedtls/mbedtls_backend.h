@@ -3,6 +3,7 @@
 #ifndef OTLS_BACKEND_MBEDTLS_H
 #define OTLS_BACKEND_MBEDTLS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,20 @@
 #include <mbedtls/x509_crt.h>
 
 #include "omnitls/provider.h"
+
+/* TLS 1.3 server tickets whose client chain a context keeps
+ * (mbedtls_tickets.c); 0 where tickets carry it (2.28). */
+#if OTI_MBEDTLS_HAVE_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS) &&                              \
+    defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#define OTI_MBEDTLS_TICKET_CHAINS 32
+#else
+#define OTI_MBEDTLS_TICKET_CHAINS 0
+#endif
+
+struct oti_mbedtls_ticket_chain {
+    unsigned char key[32];   /* SHA-256 of the ticket */
+    mbedtls_x509_crt *chain; /* NULL: free slot */
+};
 
 /* Longest chain the verify callback records (mbedTLS stops well before). */
 #define OTI_MBEDTLS_MAX_DEPTH 16
@@ -45,14 +60,27 @@ struct oti_mbedtls_ctx {
     mbedtls_ssl_ticket_context ticket;
     mbedtls_ssl_cache_context cache;
     int ticket_ready, cache_ready;
+#if OTI_MBEDTLS_TICKET_CHAINS
+    pthread_mutex_t tlock; /* guards tchains and tnext */
+    struct oti_mbedtls_ticket_chain tchains[OTI_MBEDTLS_TICKET_CHAINS];
+    size_t tnext;
+#endif
     /* From the last successful configure. */
     otls_verify verify;
     int check_hostname;
-    int *suites; /* zero-terminated IANA ids, preference order */
+    unsigned min_version, max_version; /* wire numbers: 0x0303, 0x0304 */
+    int *suites;                       /* zero-terminated IANA ids, preference order */
     size_t suite_count;
     int custom_suites; /* suites came from the configuration */
     const char **alpn; /* NULL-terminated; NULL: off */
     char *alpn_store;  /* the names alpn points into */
+};
+
+/* One direction's bytes, kept until the handshake is over. */
+struct oti_mbedtls_tap {
+    unsigned char *buf;
+    size_t len, cap;
+    int overflow; /* too big or out of memory: nothing usable */
 };
 
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
@@ -97,8 +125,9 @@ struct oti_mbedtls_conn {
     int vchain_oom;  /* a copy failed: the chain is incomplete */
     int saw_chain;   /* the callback ran: the peer sent certificates */
     int ip_mismatch; /* the IP check failed */
-    /* Client resumption: the chain the server sent in the original
-     * handshake (mbedTLS keeps only the leaf in a session). */
+    /* Resumption: a client's chain the server sent in the original
+     * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
+     * server's client chain (mbedtls_tickets.c). */
     mbedtls_x509_crt resume_chain;
     int resume_chain_ready;
     /* Exporter inputs, from the key-export callback. */
@@ -108,6 +137,16 @@ struct oti_mbedtls_conn {
     int have_keys;
     /* A write that returned WANT_* resumes after the bytes already taken. */
     size_t wr_done;
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    /* TLS 1.3 Finished (mbedtls_finished13.c): [0] received, [1] sent. */
+    struct oti_mbedtls_tap tap[2];
+    int tap_done;                   /* the handshake is over: keep no more */
+    unsigned char hs_secret[2][48]; /* [0] client, [1] server handshake traffic secret */
+    size_t hs_secret_len[2];
+    unsigned char fin13[2][48]; /* [0] own, [1] peer's verify_data */
+    size_t fin13_len[2];
+    int fin13_state; /* 0 not looked for yet, 1 found, -1 unknown */
+#endif
 };
 
 /* A resumable client session: what mbedTLS keeps, plus the chain. */
@@ -129,10 +168,29 @@ otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e);
 void oti_mbedtls_ctx_free(void *ctx);
 otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
 
+/* mbedtls_finished13.c */
+#if OTI_MBEDTLS_HAVE_FINISHED13
+/* Keeps bytes received (sent = 0) or sent until the handshake is over. */
+void oti_mbedtls_tap(struct oti_mbedtls_conn *c, int sent, const unsigned char *buf, size_t len);
+void oti_mbedtls_tap_free(struct oti_mbedtls_conn *c);
+/* The key-export callback: keeps the TLS 1.3 handshake traffic secrets. */
+void oti_mbedtls_keys_cb(void *p, mbedtls_ssl_key_export_type type, const unsigned char *secret,
+                         size_t secret_len, const unsigned char client_random[32],
+                         const unsigned char server_random[32], mbedtls_tls_prf_types prf);
+/* Fills fin13 after a TLS 1.3 handshake; 0, or -1 when they are unknown. */
+int oti_mbedtls_finished13(struct oti_mbedtls_conn *c);
+#endif
+
+/* mbedtls_tickets.c */
+/* Server: the ticket callbacks of one connection's configuration. */
+void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
+void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x);
+
 /* mbedtls_suites.c */
 /* Builds the zero-terminated list for cfg (NULL suites: mbedTLS's default). */
+/* *has_tls13: the list holds a TLS 1.3 suite. */
 otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **out, size_t *count,
-                                     int *custom, otls_error *e);
+                                     int *custom, int *has_tls13, otls_error *e);
 int *oti_mbedtls_suites_copy(const int *list, size_t count);
 /* The server's list reordered by the client's offer (client preference, as
  * OpenSSL does with its default list); NULL when nothing matches. */

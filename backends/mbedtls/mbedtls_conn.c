@@ -21,9 +21,9 @@ static int sni_cb(void *p, mbedtls_ssl_context *ssl, const unsigned char *name, 
     return 0;
 }
 
-#if !OTI_MBEDTLS_V3 && defined(MBEDTLS_SSL_EXPORT_KEYS)
-/* Runs inside the handshake when the keys are derived (full and resumed
- * handshakes alike): keeps what RFC 5705's exporter needs. */
+#if !OTI_MBEDTLS_V3 && OTI_MBEDTLS_HAVE_EXPORTER
+/* 2.28 (3.x exports through mbedtls_ssl_export_keying_material). Runs inside the handshake when the
+ * keys are derived (full and resumed handshakes alike): keeps what RFC 5705's exporter needs. */
 static int export_keys_cb(void *p, const unsigned char *ms, const unsigned char *kb, size_t maclen,
                           size_t keylen, size_t ivlen, const unsigned char client_random[32],
                           const unsigned char server_random[32], mbedtls_tls_prf_types prf)
@@ -94,8 +94,7 @@ static otls_status build_config(struct oti_mbedtls_conn *c, struct oti_mbedtls_c
         return oti_mbedtls_lib_error(e, OTLS_ERR_INTERNAL, ret,
                                      "could not set up the configuration");
     mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &x->drbg);
-    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    oti_mbedtls_conf_versions(conf, x->min_version, x->max_version);
     mbedtls_ssl_conf_authmode(conf, authmode(x));
     mbedtls_ssl_conf_ca_chain(conf, &x->ca, NULL);
     mbedtls_ssl_conf_ciphersuites(conf, c->suites);
@@ -104,15 +103,22 @@ static otls_status build_config(struct oti_mbedtls_conn *c, struct oti_mbedtls_c
     if (c->own != NULL &&
         (ret = mbedtls_ssl_conf_own_cert(conf, &c->own->chain, &c->own->key)) != 0)
         return oti_mbedtls_lib_error(e, OTLS_ERR_NO_MEMORY, ret, "could not use the certificate");
-#if !OTI_MBEDTLS_V3 && defined(MBEDTLS_SSL_EXPORT_KEYS)
+#if !OTI_MBEDTLS_V3 && OTI_MBEDTLS_HAVE_EXPORTER
     mbedtls_ssl_conf_export_keys_ext_cb(conf, export_keys_cb, c);
+#endif
+#if OTI_MBEDTLS_HAVE_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    /* 3.6's client ignores TLS 1.3 tickets unless told to take them; it
+     * then returns MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from a read,
+     * which mbedtls_io.c swallows (the ticket is kept for session_get). */
+    if (!server)
+        mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+            conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
     if (server) {
         mbedtls_ssl_conf_sni(conf, sni_cb, c);
         mbedtls_ssl_conf_session_cache(conf, &x->cache, mbedtls_ssl_cache_get,
                                        mbedtls_ssl_cache_set);
-        mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write,
-                                            mbedtls_ssl_ticket_parse, &x->ticket);
+        oti_mbedtls_tickets_conf(c, conf);
     }
     return OTLS_OK;
 }
@@ -124,8 +130,19 @@ static otls_status build_config(struct oti_mbedtls_conn *c, struct oti_mbedtls_c
 static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x,
                                 const struct otls_conn_params *p, otls_error *e)
 {
-    if (p->hostname == NULL)
-        return OTLS_OK;
+    if (p->hostname == NULL || p->hostname_is_ip) {
+#if OTI_MBEDTLS_V3
+        /* 3.6 refuses to verify a server with no name set unless told, by
+         * a NULL name, that no name is meant (IP addresses are checked by
+         * the verify callback). */
+        int r = mbedtls_ssl_set_hostname(&c->ssl, NULL);
+        if (r != 0)
+            return oti_mbedtls_lib_error(e, OTLS_ERR_INTERNAL, r,
+                                         "could not clear the server name");
+#endif
+        if (p->hostname == NULL)
+            return OTLS_OK;
+    }
     size_t len = strlen(p->hostname) + 1;
     c->hostname = mbedtls_calloc(1, len);
     if (c->hostname == NULL)
@@ -193,6 +210,9 @@ otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_
         return oti_mbedtls_lib_error(e, OTLS_ERR_NO_MEMORY, ret, "could not set up the connection");
     mbedtls_ssl_set_bio(&c->ssl, c, oti_mbedtls_bio_send, oti_mbedtls_bio_recv, NULL);
     mbedtls_ssl_set_verify(&c->ssl, oti_mbedtls_verify_cb, c);
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    mbedtls_ssl_set_export_keys_cb(&c->ssl, oti_mbedtls_keys_cb, c);
+#endif
     c->judge_optional = x->role == OTLS_SERVER && x->verify == OTLS_VERIFY_OPTIONAL;
     if (x->role == OTLS_SERVER)
         return OTLS_OK;
@@ -214,6 +234,9 @@ void oti_mbedtls_conn_free(void *conn)
         mbedtls_x509_crt_free(&c->resume_chain);
     oti_mbedtls_own_unref(c->own);
     oti_mbedtls_vchain_clear(c);
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    oti_mbedtls_tap_free(c);
+#endif
     mbedtls_free(c->suites);
     mbedtls_free(c->suites_by_client);
     mbedtls_free((void *)c->alpn);

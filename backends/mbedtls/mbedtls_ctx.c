@@ -2,10 +2,32 @@
  * and the settings each connection's mbedtls_ssl_config is built from. */
 #include <string.h>
 
+#include <pthread.h>
+
 #include <mbedtls/platform.h>
 #include <mbedtls/platform_util.h>
 
 #include "mbedtls_backend.h"
+
+#if OTI_MBEDTLS_V3
+#include <psa/crypto.h>
+
+/* 3.x does TLS 1.3 (and its ticket keys) through PSA, which must be set up
+ * once per process before any of it: once, whatever thread gets here
+ * first. psa_crypto_init is idempotent, but not safe to race. */
+static pthread_once_t psa_once = PTHREAD_ONCE_INIT;
+static psa_status_t psa_status = PSA_ERROR_BAD_STATE;
+
+static void psa_setup(void)
+{
+    psa_status = psa_crypto_init();
+}
+
+static int psa_ready(void)
+{
+    return pthread_once(&psa_once, psa_setup) == 0 && psa_status == PSA_SUCCESS;
+}
+#endif
 
 /* Personalisation for the generator: any constant does. */
 static const unsigned char drbg_pers[] = "omnitls mbedtls backend";
@@ -18,6 +40,12 @@ otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e)
 {
     struct oti_mbedtls_ctx *c = ctx;
     c->role = role;
+#if OTI_MBEDTLS_V3
+    if (!psa_ready())
+        return otls_error_setf(e, OTLS_ERR_INTERNAL,
+                               "could not initialise PSA crypto (psa_crypto_init: %d)",
+                               (int)psa_status);
+#endif
     mbedtls_entropy_init(&c->entropy);
     mbedtls_ctr_drbg_init(&c->drbg);
     mbedtls_x509_crt_init(&c->ca);
@@ -31,6 +59,10 @@ otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e)
     if (role == OTLS_SERVER) {
         mbedtls_ssl_cache_init(&c->cache);
         c->cache_ready = 1;
+#if OTI_MBEDTLS_TICKET_CHAINS
+        if (pthread_mutex_init(&c->tlock, NULL) != 0)
+            return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not create a mutex");
+#endif
         mbedtls_ssl_ticket_init(&c->ticket);
         c->ticket_ready = 1;
         ret = mbedtls_ssl_ticket_setup(&c->ticket, mbedtls_ctr_drbg_random, &c->drbg,
@@ -47,8 +79,13 @@ void oti_mbedtls_ctx_free(void *ctx)
     struct oti_mbedtls_ctx *c = ctx;
     if (c == NULL)
         return;
-    if (c->ticket_ready)
+    if (c->ticket_ready) {
+        oti_mbedtls_tickets_free(c);
+#if OTI_MBEDTLS_TICKET_CHAINS
+        pthread_mutex_destroy(&c->tlock);
+#endif
         mbedtls_ssl_ticket_free(&c->ticket);
+    }
     if (c->cache_ready)
         mbedtls_ssl_cache_free(&c->cache);
     if (c->ready) {
@@ -102,18 +139,20 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
     struct oti_mbedtls_ctx *c = ctx;
     if (!c->ready)
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
+#if !OTI_MBEDTLS_HAVE_TLS13
     /* mbedTLS 2.28 speaks TLS 1.2 only; the core refuses 1.3 before us
      * (no OTLS_FEAT_TLS13), so this is a safety net. */
     if ((cfg->min_version != 0 && cfg->min_version != 0x0303) ||
         (cfg->max_version != 0 && cfg->max_version != 0x0303))
         return otls_error_setf(e, OTLS_ERR_UNSUPPORTED, "mbedTLS %s speaks TLS 1.2 only",
                                MBEDTLS_VERSION_STRING);
+#endif
     /* Everything is built aside first, so a failure leaves the old
      * configuration in force. */
     int *suites = NULL;
     size_t suite_count = 0;
-    int custom = 0;
-    otls_status st = oti_mbedtls_suites_build(cfg, &suites, &suite_count, &custom, e);
+    int custom = 0, has_tls13 = 0;
+    otls_status st = oti_mbedtls_suites_build(cfg, &suites, &suite_count, &custom, &has_tls13, e);
     if (st < 0)
         return st;
     const char **alpn = NULL;
@@ -133,5 +172,11 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
     c->alpn_store = alpn_store;
     c->verify = cfg->verify;
     c->check_hostname = cfg->check_hostname;
+    c->min_version = cfg->min_version ? cfg->min_version : 0x0303;
+    c->max_version = cfg->max_version ? cfg->max_version : OTI_MBEDTLS_HAVE_TLS13 ? 0x0304 : 0x0303;
+    /* As the OpenSSL backend: a list of TLS 1.2 suites alone caps the
+     * version at 1.2 (a client would offer 1.3 without a suite for it). */
+    if (!has_tls13 && c->min_version <= 0x0303)
+        c->max_version = 0x0303;
     return OTLS_OK;
 }

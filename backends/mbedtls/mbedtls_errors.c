@@ -102,6 +102,21 @@ static uint32_t verify_flags(const struct oti_mbedtls_conn *c)
     return flags == (uint32_t)-1 ? 0 : flags;
 }
 
+#if OTI_MBEDTLS_V3
+/* Server: the client's offer and this end's suites have nothing in common. */
+static int no_shared_suite(const struct oti_mbedtls_conn *c)
+{
+    const struct otls_peer_hello *h = c->peer_hello;
+    if (c->ctx->role != OTLS_SERVER || h == NULL || !h->complete || c->suites == NULL)
+        return 0;
+    for (size_t i = 0; i < h->suite_count; i++)
+        for (size_t k = 0; c->suites[k] != 0; k++)
+            if (c->suites[k] == (int)h->suites[i])
+                return 0;
+    return 1;
+}
+#endif
+
 static otls_status tls_error(struct oti_mbedtls_conn *c, int ret, otls_error *e)
 {
     char buf[160];
@@ -110,7 +125,7 @@ static otls_status tls_error(struct oti_mbedtls_conn *c, int ret, otls_error *e)
         return oti_mbedtls_verify_error(c, verify_flags(c), e);
     case MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED:
         return oti_mbedtls_verify_error(c, MBEDTLS_X509_BADCERT_NOT_TRUSTED, e);
-    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE: {
+    case OTI_MBEDTLS_ERR_BAD_CERTIFICATE: {
         /* Usage or key checks after a good chain; else a malformed message. */
         uint32_t flags = verify_flags(c) & ~(uint32_t)(MBEDTLS_X509_BADCERT_SKIP_VERIFY |
                                                        MBEDTLS_X509_BADCERT_MISSING);
@@ -123,8 +138,17 @@ static otls_status tls_error(struct oti_mbedtls_conn *c, int ret, otls_error *e)
         mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
                                        MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
         return otls_error_setf(e, OTLS_ERR_TLS, "peer did not return a certificate");
+#if OTI_MBEDTLS_V3
+    case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+        /* 3.x folds "no suite in common" into this generic code; the
+         * client's offer tells. */
+        if (no_shared_suite(c))
+            return otls_error_setf(e, OTLS_ERR_TLS, "no shared cipher");
+        break;
+#else
     case MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN:
         return otls_error_setf(e, OTLS_ERR_TLS, "no shared cipher");
+#endif
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: {
         int alert = oti_mbedtls_last_alert(&c->ssl);
         const char *text = otls_alert_text(alert);

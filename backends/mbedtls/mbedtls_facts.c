@@ -95,6 +95,18 @@ otls_status oti_mbedtls_finished(void *conn, int own, uint8_t *buf, size_t cap, 
     *len = 0;
     if (!c->ssl_ready)
         return OTLS_ERR_STATE;
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    if (oti_mbedtls_version_number(&c->ssl) == 0x0304) {
+        if (oti_mbedtls_finished13(c) != 0)
+            return OTLS_ERR_STATE;
+        size_t k = own ? 0 : 1;
+        *len = c->fin13_len[k];
+        if (*len > cap)
+            return OTLS_ERR_BUFFER_TOO_SMALL;
+        memcpy(buf, c->fin13[k], *len);
+        return OTLS_OK;
+    }
+#endif
 #if OTI_MBEDTLS_HAVE_FINISHED
     size_t n = OTI_MBEDTLS_VERIFY_DATA_LEN(&c->ssl);
     if (n == 0)
@@ -113,6 +125,30 @@ otls_status oti_mbedtls_finished(void *conn, int own, uint8_t *buf, size_t cap, 
 #endif
 }
 
+#if OTI_MBEDTLS_V3
+otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *context,
+                               size_t context_len, uint8_t *out, size_t out_len, otls_error *e)
+{
+    struct oti_mbedtls_conn *c = conn;
+    if (!c->ssl_ready)
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection was not initialised");
+    if (context != NULL && context_len > 0xffff)
+        return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "exporter context too long");
+    if (out_len > MBEDTLS_SSL_EXPORT_MAX_KEY_LEN)
+        return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT,
+                               "mbedTLS exports at most %d bytes at a time",
+                               MBEDTLS_SSL_EXPORT_MAX_KEY_LEN);
+    /* RFC 5705 on TLS 1.2 (a NULL context is "no context", an empty one a
+     * context of length zero: they differ), RFC 8446 7.5 on TLS 1.3. */
+    static const unsigned char none[1];
+    int ret =
+        mbedtls_ssl_export_keying_material(&c->ssl, out, out_len, label, strlen(label),
+                                           context ? context : none, context_len, context != NULL);
+    if (ret != 0)
+        return oti_mbedtls_lib_error(e, OTLS_ERR_TLS, ret, "keying material export failed");
+    return OTLS_OK;
+}
+#else
 otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *context,
                                size_t context_len, uint8_t *out, size_t out_len, otls_error *e)
 {
@@ -145,3 +181,4 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
         return oti_mbedtls_lib_error(e, OTLS_ERR_TLS, ret, "keying material export failed");
     return OTLS_OK;
 }
+#endif

@@ -14,8 +14,13 @@ int oti_mbedtls_bio_send(void *p, const unsigned char *buf, size_t len)
     if (len > INT_MAX)
         len = INT_MAX;
     long n = c->send(c->io_user, buf, len);
-    if (n > 0)
-        return (int)((size_t)n > len ? len : (size_t)n);
+    if (n > 0) {
+        size_t put = (size_t)n > len ? len : (size_t)n;
+#if OTI_MBEDTLS_HAVE_FINISHED13
+        oti_mbedtls_tap(c, 1, buf, put);
+#endif
+        return (int)put;
+    }
     if (n == OTLS_IO_WOULD_BLOCK) {
         c->io_blocked = 1;
         return MBEDTLS_ERR_SSL_WANT_WRITE;
@@ -33,6 +38,9 @@ int oti_mbedtls_bio_recv(void *p, unsigned char *buf, size_t len)
     long n = c->recv(c->io_user, buf, len);
     if (n > 0) {
         size_t got = (size_t)n > len ? len : (size_t)n;
+#if OTI_MBEDTLS_HAVE_FINISHED13
+        oti_mbedtls_tap(c, 0, buf, got);
+#endif
         oti_mbedtls_hello_apply(c);
         return (int)got;
     }
@@ -57,6 +65,12 @@ int oti_mbedtls_bio_recv(void *p, unsigned char *buf, size_t len)
 
 static int spurious_want(const struct oti_mbedtls_conn *c, int ret)
 {
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    /* 3.x, TLS 1.3 client: a ticket arrived after the handshake; the
+     * session keeps it for session_get, and the call goes on. */
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        return 1;
+#endif
     return (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) &&
            !c->io_blocked;
 }
@@ -104,6 +118,12 @@ otls_status oti_mbedtls_handshake(void *conn, otls_error *e)
                 return st;
         }
     }
+#if OTI_MBEDTLS_HAVE_FINISHED13
+    /* Only a TLS 1.3 handshake needs its bytes (for finished). */
+    c->tap_done = 1;
+    if (oti_mbedtls_version_number(&c->ssl) != 0x0304)
+        oti_mbedtls_tap_free(c);
+#endif
     return OTLS_OK;
 }
 

@@ -74,7 +74,12 @@ static void *session_get(void *conn)
     int ok = mbedtls_ssl_get_session(&c->ssl, &s->s) == 0 &&
              oti_mbedtls_crt_copy(&s->chain, oti_mbedtls_peer_crt(c)) == 0;
 #if defined(MBEDTLS_SSL_SESSION_TICKETS)
-    ok = ok && (s->s.OTI_MBEDTLS_F(id_len) > 0 || s->s.OTI_MBEDTLS_F(ticket_len) > 0);
+    /* TLS 1.3 resumes from tickets only (they arrive after the handshake);
+     * its session id is a compatibility-mode echo that resumes nothing. */
+    if (oti_mbedtls_version_number(&c->ssl) >= 0x0304)
+        ok = ok && s->s.OTI_MBEDTLS_F(ticket_len) > 0;
+    else
+        ok = ok && (s->s.OTI_MBEDTLS_F(id_len) > 0 || s->s.OTI_MBEDTLS_F(ticket_len) > 0);
 #else
     ok = ok && s->s.OTI_MBEDTLS_F(id_len) > 0;
 #endif
@@ -88,13 +93,18 @@ static void *session_get(void *conn)
 const struct otls_provider otls_provider_mbedtls = {
     .abi = OTLS_PROVIDER_ABI,
     .name = "mbedtls",
-    /* No TLS 1.3 in 2.28. */
+    /* TLS 1.3 from 3.x (2.28 has none). */
     .features = OTLS_FEAT_TLS12 | OTLS_FEAT_VERIFIED_CHAIN | OTLS_FEAT_ALPN | OTLS_FEAT_SNI |
                 OTLS_FEAT_RESUMPTION
-#if OTI_MBEDTLS_HAVE_FINISHED
+#if OTI_MBEDTLS_HAVE_TLS13
+                | OTLS_FEAT_TLS13
+#endif
+#if OTI_MBEDTLS_HAVE_FINISHED && (OTI_MBEDTLS_HAVE_FINISHED13 || !OTI_MBEDTLS_HAVE_TLS13)
+                /* TLS 1.2's Finished from the renegotiation fields; on 3.x
+                 * TLS 1.3's read back from the records too. */
                 | OTLS_FEAT_TLS_UNIQUE
 #endif
-#if defined(MBEDTLS_SSL_EXPORT_KEYS)
+#if OTI_MBEDTLS_HAVE_EXPORTER
                 | OTLS_FEAT_EXPORTER
 #endif
     ,
@@ -119,7 +129,7 @@ const struct otls_provider otls_provider_mbedtls = {
 #if OTI_MBEDTLS_HAVE_FINISHED
     .finished = oti_mbedtls_finished,
 #endif
-#if defined(MBEDTLS_SSL_EXPORT_KEYS)
+#if OTI_MBEDTLS_HAVE_EXPORTER
     .export_keying_material = oti_mbedtls_export,
 #endif
     .session_get = session_get,

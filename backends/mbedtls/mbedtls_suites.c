@@ -23,12 +23,20 @@ int *oti_mbedtls_suites_copy(const int *list, size_t count)
     return copy;
 }
 
-/* A suite mbedTLS can negotiate at TLS 1.2. */
+/* 1: a suite mbedTLS can negotiate at TLS 1.2; 2: at TLS 1.3 (3.x built
+ * with it); 0: neither. */
 static int usable(int id)
 {
     const mbedtls_ssl_ciphersuite_t *info = mbedtls_ssl_ciphersuite_from_id(id);
-    return info != NULL && info->min_minor_ver <= MBEDTLS_SSL_MINOR_VERSION_3 &&
-           info->max_minor_ver >= MBEDTLS_SSL_MINOR_VERSION_3;
+    if (info == NULL)
+        return 0;
+    unsigned min, max;
+    oti_mbedtls_suite_versions(info, &min, &max);
+    if (min <= 0x0303 && max >= 0x0303)
+        return 1;
+    if (OTI_MBEDTLS_HAVE_TLS13 && min <= 0x0304 && max >= 0x0304)
+        return 2;
+    return 0;
 }
 
 static int contains(const int *list, size_t n, int id)
@@ -40,10 +48,11 @@ static int contains(const int *list, size_t n, int id)
 }
 
 otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **out, size_t *count,
-                                     int *custom, otls_error *e)
+                                     int *custom, int *has_tls13, otls_error *e)
 {
     *out = NULL;
     *count = 0;
+    *has_tls13 = 0;
     *custom = cfg->suites != NULL && cfg->suite_count > 0;
     /* Without a list: mbedTLS's default, in its preference order. */
     const int *def = mbedtls_ssl_list_ciphersuites();
@@ -52,12 +61,17 @@ otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **ou
     if (list == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     size_t n = 0;
-    /* Suites mbedTLS lacks (TLS 1.3 ones among them) are dropped, as
-     * OpenSSL drops unknown names from a cipher string. */
-    for (size_t i = 0; i < want; i++) {
-        int id = *custom ? (int)cfg->suites[i] : def[i];
-        if (usable(id) && !contains(list, n, id))
-            list[n++] = id;
+    /* TLS 1.3 suites first, as OpenSSL lists them, then the others in the
+     * order given. Suites mbedTLS lacks (TLS 1.3 ones on 2.28) are dropped,
+     * as OpenSSL drops unknown names from a cipher string. */
+    for (int pass = 2; pass >= 1; pass--) {
+        for (size_t i = 0; i < want; i++) {
+            int id = *custom ? (int)cfg->suites[i] : def[i];
+            if (usable(id) == pass && !contains(list, n, id)) {
+                list[n++] = id;
+                *has_tls13 |= pass == 2;
+            }
+        }
     }
     if (n == 0) {
         mbedtls_free(list);
