@@ -4,7 +4,7 @@
 set(CMAKE_C_COMPILER ${OTLS_CROSS_TRIPLE}-gcc)
 set(OTLS_CROSS_SYSROOT "" CACHE PATH "Folder with the target's packages unpacked (dpkg -x)")
 # Toolchain files run again for try_compile projects: pass the sysroot on.
-list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES OTLS_CROSS_SYSROOT)
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES OTLS_CROSS_SYSROOT OTLS_CROSS_EXEC_SHIM)
 
 # The compiler's own libc stays (/usr/<triple>); libraries and headers come
 # from the unpacked packages, found through CMAKE_FIND_ROOT_PATH.
@@ -35,4 +35,11 @@ if(OTLS_CROSS_QEMU)
   # QEMU_SET_ENV (qemu passes it to the guest), so nothing is installed.
   set(CMAKE_CROSSCOMPILING_EMULATOR ${OTLS_CROSS_QEMU} -L /usr/${OTLS_CROSS_TRIPLE}
     -E "LD_LIBRARY_PATH=${OTLS_CROSS_SYSROOT}/usr/lib/${OTLS_CROSS_TRIPLE}:${OTLS_CROSS_SYSROOT}/lib/${OTLS_CROSS_TRIPLE}")
+  # Programs that re-execute themselves (Criterion's test children) need
+  # cmake/cross/qemu_exec_shim.c, built for the target, preloaded.
+  set(OTLS_CROSS_EXEC_SHIM "" CACHE FILEPATH "qemu_exec_shim.c built for the target (optional)")
+  if(OTLS_CROSS_EXEC_SHIM)
+    list(APPEND CMAKE_CROSSCOMPILING_EMULATOR -E "LD_PRELOAD=${OTLS_CROSS_EXEC_SHIM}"
+      -E "OTLS_QEMU=${OTLS_CROSS_QEMU}" -E "OTLS_QEMU_LD_PREFIX=/usr/${OTLS_CROSS_TRIPLE}")
+  endif()
 endif()
