@@ -191,7 +191,8 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/cmake/omnitlsConfigVersi
   VERSION ${PROJECT_VERSION} COMPATIBILITY ${_compat})
 set(_cmake_files
   "${PROJECT_BINARY_DIR}/cmake/omnitlsConfig.cmake"
-  "${PROJECT_BINARY_DIR}/cmake/omnitlsConfigVersion.cmake")
+  "${PROJECT_BINARY_DIR}/cmake/omnitlsConfigVersion.cmake"
+  "${CMAKE_CURRENT_LIST_DIR}/OmnitlsAddTest.cmake")
 if(_known_mbedtls)
   list(APPEND _cmake_files "${CMAKE_CURRENT_LIST_DIR}/FindMbedTLS.cmake")
 endif()

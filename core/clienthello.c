@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "clienthello.h"
@@ -173,6 +174,8 @@ int oti_hello_tap_feed(struct oti_hello_tap *tap, const uint8_t *data, size_t le
 {
     if (tap->finished || len == 0)
         return 0;
+    for (size_t i = 0; i < len && tap->head_len < sizeof tap->head; i++)
+        tap->head[tap->head_len++] = data[i];
     if (tap->len + len > MAX_TAP) {
         tap->finished = 1; /* give up: the facts stay unknown */
         return 0;
@@ -221,4 +224,36 @@ void oti_hello_tap_free(struct oti_hello_tap *tap)
     oti_free(tap->msg);
     oti_free(tap->suites);
     memset(tap, 0, sizeof *tap);
+}
+
+/* 21: an alert record; the stack names the alert. */
+#define RECORD_ALERT 21
+
+int oti_hello_tap_not_hello(const struct oti_hello_tap *tap, char *buf, size_t cap)
+{
+    if (!tap->hello.malformed || tap->head_len == 0 || tap->head[0] == RECORD_ALERT)
+        return 0;
+    char shown[3 * sizeof tap->head + 3];
+    size_t n = 0;
+    int text = 1;
+    for (size_t i = 0; i < tap->head_len; i++)
+        text &= tap->head[i] >= 0x20 && tap->head[i] < 0x7f && tap->head[i] != '"';
+    if (text) {
+        shown[n++] = '"';
+        for (size_t i = 0; i < tap->head_len; i++)
+            shown[n++] = (char)tap->head[i];
+        shown[n++] = '"';
+    } else {
+        static const char hex[] = "0123456789abcdef";
+        for (size_t i = 0; i < tap->head_len; i++) {
+            if (i)
+                shown[n++] = ' ';
+            shown[n++] = hex[tap->head[i] >> 4];
+            shown[n++] = hex[tap->head[i] & 15];
+        }
+    }
+    shown[n] = '\0';
+    snprintf(buf, cap, "the peer did not send a TLS %s (its first bytes: %s)",
+             tap->type == 1 ? "ClientHello" : "ServerHello", shown);
+    return 1;
 }

@@ -52,10 +52,19 @@ struct oti_hello_tap {
     uint8_t *msg; /* the reassembled hello, which hello points into */
     uint16_t *suites;
     struct otls_peer_hello hello;
+    uint8_t head[8]; /* the peer's first bytes, to name what it sent */
+    size_t head_len;
 };
 
 /* Feeds received bytes; returns -1 only when out of memory. */
 int oti_hello_tap_feed(struct oti_hello_tap *tap, const uint8_t *data, size_t len);
 void oti_hello_tap_free(struct oti_hello_tap *tap);
+
+/* When the peer's first bytes were not a hello of the expected kind (nor
+ * an alert, which the stack reports itself), writes what it sent instead,
+ * "the peer did not send a TLS ClientHello (its first bytes: "GET / HT")",
+ * and returns 1; else 0. Stacks word this case in as many ways as there
+ * are stacks; this wording is the same on each. */
+int oti_hello_tap_not_hello(const struct oti_hello_tap *tap, char *buf, size_t cap);
 
 #endif

@@ -177,19 +177,28 @@ otls_status otls_handshake(otls_conn *conn)
         return OTLS_ERR_INVALID_ARGUMENT;
     if (conn->done)
         return OTLS_OK;
-    if (conn->fatal)
-        return conn->fatal; /* the message of the failure is kept */
+    if (conn->fatal) /* the failure again, with its message */
+        return oti_conn_fail(conn, conn->fatal, "%s", conn->fatal_error);
     otls_status st = conn->started ? OTLS_OK : start(conn);
     if (st >= 0) {
         otls_error e = {0};
-        st = backend_result(conn, conn->ctx->prov->handshake(conn->state, &e), &e);
+        st = conn->ctx->prov->handshake(conn->state, &e);
+        char what[128];
+        /* Bytes that are no hello: one wording for every backend, with the
+         * stack's own reason after it. */
+        if (st == OTLS_ERR_TLS && oti_hello_tap_not_hello(&conn->tap, what, sizeof what))
+            oti_conn_fail(conn, st, "%s: %s: %s", conn->ctx->prov->name, what, e.message);
+        else
+            backend_result(conn, st, &e);
     }
     if (st == OTLS_OK) {
         st = oti_facts_take(conn);
         conn->done = st == OTLS_OK;
     }
-    if (st < 0)
+    if (st < 0) {
         conn->fatal = st;
+        memcpy(conn->fatal_error, conn->error, sizeof conn->fatal_error);
+    }
     return st;
 }
 
@@ -231,6 +240,9 @@ otls_status otls_write(otls_conn *conn, const void *buf, size_t len, size_t *put
 
 otls_status oti_conn_ready(otls_conn *conn)
 {
+    if (conn->fatal)
+        return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE,
+                             "the handshake has not completed: it failed (%s)", conn->fatal_error);
     if (!conn->done)
         return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
     return OTLS_OK;

@@ -45,6 +45,25 @@ otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len)
 }
 
 #if OTI_WITH_FILES
+/* Names the files in the context's message: "<path>: <why>", or
+ * "<path> with key <key_path>: <why>"; after the backend's name when the
+ * message starts with it, as every backend message does. */
+static otls_status in_file(otls_ctx *ctx, otls_status st, const char *path, const char *key_path)
+{
+    char why[sizeof ctx->error];
+    memcpy(why, ctx->error, sizeof why);
+    const char *name = ctx->prov->name;
+    size_t n = strlen(name);
+    int from_backend = strncmp(why, name, n) == 0 && why[n] == ':' && why[n + 1] == ' ';
+    const char *rest = from_backend ? why + n + 2 : why;
+    const char *lead = from_backend ? name : "";
+    const char *sep = from_backend ? ": " : "";
+    if (key_path)
+        return oti_ctx_fail(ctx, st, "%s%s%.80s with key %.80s: %s", lead, sep, path, key_path,
+                            rest);
+    return oti_ctx_fail(ctx, st, "%s%s%.120s: %s", lead, sep, path, rest);
+}
+
 otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path)
 {
     if (ctx == NULL)
@@ -58,7 +77,7 @@ otls_status otls_ctx_load_ca_file(otls_ctx *ctx, const char *path)
         return st;
     st = otls_ctx_load_ca_mem(ctx, data, len);
     oti_free(data);
-    return st;
+    return st < 0 ? in_file(ctx, st, path, NULL) : st;
 }
 
 struct dir_load {
@@ -176,8 +195,11 @@ otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *cert_path,
     otls_status st = oti_read_file(cert_path, &cert, &cert_len, ctx->error, sizeof ctx->error);
     if (st >= 0 && key_path)
         st = oti_read_file(key_path, &key, &key_len, ctx->error, sizeof ctx->error);
-    if (st >= 0)
+    if (st >= 0) {
         st = otls_ctx_load_cert_chain_mem(ctx, cert, cert_len, key, key_len);
+        if (st < 0)
+            in_file(ctx, st, cert_path, key_path);
+    }
     oti_free(cert);
     oti_free(key);
     return st;

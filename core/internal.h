@@ -87,10 +87,11 @@ struct oti_facts {
 
 struct otls_conn {
     otls_ctx *ctx;
-    void *state;       /* prov->conn_size bytes */
-    bool started;      /* prov->conn_init ran */
-    bool done;         /* handshake complete, facts taken */
-    otls_status fatal; /* a failed handshake leaves the connection unusable */
+    void *state;           /* prov->conn_size bytes */
+    bool started;          /* prov->conn_init ran */
+    bool done;             /* handshake complete, facts taken */
+    otls_status fatal;     /* a failed handshake leaves the connection unusable */
+    char fatal_error[256]; /* its message, given again by later calls */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;

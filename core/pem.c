@@ -133,7 +133,7 @@ static otls_status decode_block(const uint8_t *data, size_t len, struct oti_pem_
     }
     out->der = oti_malloc(b64_len / 4 * 3 + 3);
     if (out->der == NULL)
-        return OTLS_ERR_NO_MEMORY;
+        return oti_set_error(err, err_len, OTLS_ERR_NO_MEMORY, "out of memory");
     long n = b64_decode(b64, b64_len, out->der);
     if (n <= 0) {
         oti_free(out->der);
@@ -153,13 +153,15 @@ otls_status oti_pem_decode(const uint8_t *data, size_t len, struct oti_pem_block
 
     *blocks = NULL;
     *count = 0;
+    if (len == 0)
+        return oti_set_error(err, err_len, OTLS_ERR_PARSE, "the input is empty");
     if (pos == len) {
         /* Not PEM: accept one DER object (a SEQUENCE), nothing else. */
         if (len < 2 || data[0] != 0x30)
             return oti_set_error(err, err_len, OTLS_ERR_PARSE, "input is neither PEM nor DER");
         struct oti_pem_block b = {OTI_PEM_RAW_DER, oti_malloc(len), len};
         if (b.der == NULL)
-            return OTLS_ERR_NO_MEMORY;
+            return oti_set_error(err, err_len, OTLS_ERR_NO_MEMORY, "out of memory");
         memcpy(b.der, data, len);
         st = push(&list, &n, &cap, b);
         if (st != OTLS_OK)
@@ -179,6 +181,8 @@ otls_status oti_pem_decode(const uint8_t *data, size_t len, struct oti_pem_block
     }
     if (st != OTLS_OK) {
         oti_pem_free(list, n);
+        if (st == OTLS_ERR_NO_MEMORY) /* push() leaves no message */
+            oti_set_error(err, err_len, st, "out of memory");
         return st;
     }
     *blocks = list;

@@ -25,6 +25,30 @@ otls_status oti_wolfssl_lib_error(otls_error *e, otls_status code, int ret, cons
     return otls_error_setf(e, code, "%s: %s (%d)", what, reason(ret), ret);
 }
 
+/* The X509_V_ERR_ code OpenSSL would give. wolfSSL 5.5 reports an expired
+ * (or not yet valid) leaf as a format error in its date field, with the
+ * handshake's native code saying which date failed; the callback's store
+ * error may also be a native code. */
+static int x509_code(int err, int ret)
+{
+    if (err == X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD && ret == ASN_AFTER_DATE_E)
+        return X509_V_ERR_CERT_HAS_EXPIRED;
+    if (err == X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD && ret == ASN_BEFORE_DATE_E)
+        return X509_V_ERR_CERT_NOT_YET_VALID;
+    switch (err) {
+    case ASN_AFTER_DATE_E:
+        return X509_V_ERR_CERT_HAS_EXPIRED;
+    case ASN_BEFORE_DATE_E:
+        return X509_V_ERR_CERT_NOT_YET_VALID;
+    case ASN_NO_SIGNER_E:
+        return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    case ASN_SIG_CONFIRM_E:
+        return X509_V_ERR_CERT_SIGNATURE_FAILURE;
+    default:
+        return err;
+    }
+}
+
 /* OpenSSL's X509_verify_cert_error_string() for the codes wolfSSL reports
  * (wolfSSL's own strings differ for several). */
 static const char *x509_text(int err)
@@ -79,7 +103,7 @@ static otls_status verify_error(const struct oti_wolfssl_conn *c, int ret, otls_
         return otls_error_setf(e, OTLS_ERR_VERIFY,
                                "%s: Hostname mismatch, certificate is not valid for '%.160s'.",
                                prefix, name);
-    int err = c->verify_err;
+    int err = x509_code(c->verify_err, ret);
     /* wolfSSL says "no signer" for an untrusted self-signed certificate
      * too; OpenSSL tells the two apart. */
     if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY && oti_wolfssl_self_signed_top(c))

@@ -297,7 +297,8 @@ OTLS_API void otls_session_free(otls_session *session);
 
 /* ------------------------------------------------------------------------ */
 /* Introspection: valid once otls_handshake() returned OTLS_OK, and until the
- * connection is freed; before that every call here returns
+ * connection is freed (otls_shutdown does not end it); before that, and
+ * after a failed handshake, every call here returns
  * OTLS_ERR_HANDSHAKE_NOT_DONE. Facts are taken once at the end of the
  * handshake, so these calls are cheap and allocate nothing.               */
 

@@ -50,3 +50,32 @@ Test(plugins, built_in_and_plugin_backends_still_work)
             cr_assert(strstr(list[i].plugin_path, "omnitls-") != NULL);
     }
 }
+
+/* The bad-input catalogue's plugin cases (docs/bad-input.md): the exact
+ * status and what the message says for each broken module asked for by
+ * name, and for a name no module or build has. */
+Test(plugins, catalogue_messages)
+{
+    static const struct {
+        const char *name, *needle1, *needle2;
+    } cases[] = {
+        {"badabi",
+         "its plugin did not load: ", "omnitls-badabi.so: built for another provider ABI"},
+        {"junk", "its plugin did not load: ", "omnitls-junk.so: "},
+        {"no-such-backend", "no TLS backend named 'no-such-backend' in this build", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        otls_error err;
+        memset(&err, 0x55, sizeof err);
+        cr_assert_null(otls_ctx_new(cases[i].name, OTLS_SERVER, &err));
+        cr_assert_eq(err.code, OTLS_ERR_NOT_FOUND, "%s: %s", cases[i].name,
+                     otls_status_name(err.code));
+        cr_assert(strstr(err.message, cases[i].needle1) && strstr(err.message, cases[i].needle2),
+                  "%s: \"%s\"", cases[i].name, err.message);
+    }
+    /* A module that failed once fails the same way again, never half
+     * loaded. */
+    otls_error again;
+    cr_assert_null(otls_ctx_new("junk", OTLS_CLIENT, &again));
+    cr_assert(strstr(again.message, "omnitls-junk.so"), "%s", again.message);
+}

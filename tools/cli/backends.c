@@ -70,6 +70,29 @@ static void print_text(const otls_backend_info *list, size_t count)
         printf("not loaded: %s\n", errors);
 }
 
+void cli_backend_json(struct cli_json *w, const otls_backend_info *b)
+{
+    cli_json_begin_object(w);
+    cli_json_key(w, "name");
+    cli_json_string(w, b->name);
+    cli_json_key(w, "library_version");
+    cli_json_string(w, b->library_version);
+    cli_json_key(w, "features");
+    cli_json_begin_array(w);
+    for (size_t f = 0; f < N_FEATURES; f++)
+        if (b->features & features[f].bit)
+            cli_json_string(w, features[f].name);
+    cli_json_end_array(w);
+    cli_json_key(w, "default");
+    cli_json_bool(w, b->is_default);
+    cli_json_key(w, "plugin");
+    if (b->plugin_path)
+        cli_json_string(w, b->plugin_path);
+    else
+        cli_json_null(w);
+    cli_json_end_object(w);
+}
+
 static int print_json(const otls_backend_info *list, size_t count)
 {
     struct cli_json w;
@@ -77,27 +100,8 @@ static int print_json(const otls_backend_info *list, size_t count)
 
     cli_json_init(&w);
     cli_json_begin_array(&w);
-    for (size_t i = 0; i < count; i++) {
-        cli_json_begin_object(&w);
-        cli_json_key(&w, "name");
-        cli_json_string(&w, list[i].name);
-        cli_json_key(&w, "library_version");
-        cli_json_string(&w, list[i].library_version);
-        cli_json_key(&w, "features");
-        cli_json_begin_array(&w);
-        for (size_t f = 0; f < N_FEATURES; f++)
-            if (list[i].features & features[f].bit)
-                cli_json_string(&w, features[f].name);
-        cli_json_end_array(&w);
-        cli_json_key(&w, "default");
-        cli_json_bool(&w, list[i].is_default);
-        cli_json_key(&w, "plugin");
-        if (list[i].plugin_path)
-            cli_json_string(&w, list[i].plugin_path);
-        else
-            cli_json_null(&w);
-        cli_json_end_object(&w);
-    }
+    for (size_t i = 0; i < count; i++)
+        cli_backend_json(&w, &list[i]);
     cli_json_end_array(&w);
     /* The array's shape is fixed for other tools; load failures go to
      * stderr. */

@@ -20,6 +20,7 @@ int cli_demo_main(int argc, char **argv);
 int cli_connect_main(int argc, char **argv);
 int cli_serve_main(int argc, char **argv);
 int cli_decode_main(int argc, char **argv);
+int cli_matrix_main(int argc, char **argv);
 
 /* options.c */
 /* Matches "--name VALUE" and "--name=VALUE"; *value gets VALUE (NULL when
@@ -33,6 +34,11 @@ otls_status cli_set_alpn(otls_ctx *ctx, const char *list);
 
 /* 1 when name is one of otls_backends(). */
 int cli_backend_known(const char *name);
+
+/* One backend as `omnitls backends --json` shows it: {"name",
+ * "library_version", "features", "default", "plugin"}. */
+struct cli_json;
+void cli_backend_json(struct cli_json *w, const otls_backend_info *b);
 
 /* Prints the available backend names, comma-separated, to out. */
 void cli_backend_list_names(FILE *out);

@@ -28,6 +28,10 @@ struct cli_peer {
     int ok;                 /* 1 once everything succeeded */
     struct cli_json report; /* the REPORT when ok */
     char err[1024];         /* why it failed when !ok */
+    /* Called, when set, with the live connection once the report is
+     * written and before close_notify (`omnitls matrix` takes its facts). */
+    void (*inspect)(otls_conn *conn, void *user);
+    void *inspect_user;
 };
 
 /* Handshake, ping/pong, report, shutdown, close. Sets p->ok or p->err. */

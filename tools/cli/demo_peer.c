@@ -137,6 +137,8 @@ void cli_peer_run(struct cli_peer *p)
         snprintf(p->err, sizeof p->err, "out of memory while building the report");
         goto out;
     }
+    if (p->inspect)
+        p->inspect(conn, p->inspect_user);
     if ((st = otls_shutdown(conn)) != OTLS_OK) {
         fail(p, conn, "otls_shutdown", st);
         goto out;

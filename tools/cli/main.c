@@ -28,6 +28,15 @@ void cli_usage(FILE *out)
           "                         serve TLS on 127.0.0.1, echo what clients send and\n"
           "                         print the report of each connection as one line of\n"
           "                         JSON\n"
+          "  matrix [--json|--markdown]\n"
+          "                         run every client backend against every server\n"
+          "                         backend, TLS version and key type in this process\n"
+          "                         and show where the two ends disagree\n"
+          "  matrix --peer HOST:PORT [--cafile F] [--servername N] [--alpn P,...]\n"
+          "         [--tls 1.2|1.3] [--json|--markdown]\n"
+          "                         connect to one server with every backend and show\n"
+          "                         side by side what each sees; * marks differences\n"
+          "                         (without --cafile nothing is verified)\n"
           "\n"
           "demo options:\n"
           "  --client-backend NAME  the client's backend (default: the default backend)\n"
@@ -65,7 +74,8 @@ void cli_usage(FILE *out)
           "any wait on a connection give up after 10 s; serve --once also waits 10 s\n"
           "at most for its client (without --once it serves until killed).\n"
           "\n"
-          "exit status: 0 success, 1 failure, 2 usage error\n",
+          "exit status: 0 success, 1 failure, 2 usage error; matrix: 0 when every\n"
+          "combination that ran succeeded and agreed, 1 otherwise\n",
           out);
 }
 
@@ -98,6 +108,8 @@ int main(int argc, char **argv)
         return cli_serve_main(argc - 1, argv + 1);
     if (strcmp(cmd, "decode") == 0)
         return cli_decode_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "matrix") == 0)
+        return cli_matrix_main(argc - 1, argv + 1);
 
     fprintf(stderr, "omnitls: unknown %s \"%s\"\n\n", cmd[0] == '-' ? "option" : "command", cmd);
     cli_usage(stderr);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +108,54 @@ int cli_net_connect(unsigned port, char *err, size_t err_len)
     }
     close(fd);
     return -1;
+}
+
+int cli_net_pair(int fds[2], char *err, size_t err_len)
+{
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+        set_err(err, err_len, "socketpair");
+        return -1;
+    }
+    if (set_timeouts(fds[0]) != 0 || set_timeouts(fds[1]) != 0) {
+        set_err(err, err_len, "setsockopt");
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_net_dial(const char *host, const char *port, char *err, size_t err_len)
+{
+    struct addrinfo hints, *res = NULL;
+    int fd = -1, rc;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, err_len, "%s:%s: %s", host, port, gai_strerror(rc));
+        return -1;
+    }
+    snprintf(err, err_len, "connect %s:%s: no address", host, port);
+    for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (fd < 0) {
+            set_err(err, err_len, "socket");
+            continue;
+        }
+        /* set_timeouts first: SO_SNDTIMEO bounds connect() too. */
+        if (set_timeouts(fd) != 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+            char what[300];
+            snprintf(what, sizeof what, "connect %s:%s", host, port);
+            set_err(err, err_len, what);
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    return fd;
 }
 
 void cli_net_abort_listen(int listen_fd)

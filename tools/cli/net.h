@@ -18,6 +18,14 @@ int cli_net_accept(int listen_fd, char *err, size_t err_len);
 /* Connects to 127.0.0.1:port. Returns the fd, or -1 with a reason in err. */
 int cli_net_connect(unsigned port, char *err, size_t err_len);
 
+/* A connected pair of local stream sockets (socketpair) with the timeouts
+ * set. Returns 0, or -1 with a reason in err. */
+int cli_net_pair(int fds[2], char *err, size_t err_len);
+
+/* Connects to host:port (any host; name lookup, IPv4 or IPv6) with the
+ * timeouts set. Returns the fd, or -1 with a reason in err. */
+int cli_net_dial(const char *host, const char *port, char *err, size_t err_len);
+
 /* Wakes a thread blocked in cli_net_accept on listen_fd (it then fails). */
 void cli_net_abort_listen(int listen_fd);
 

@@ -37,14 +37,14 @@ struct spec {
 };
 
 static const struct spec specs[N_ROLES] = {
-    [ROOT] = {"omnitls test root",
+    [ROOT] = {NULL, /* CA names come from tpki_opts.ca_label */
               ROOT,
               "critical,keyCertSign,cRLSign",
               0,
               {{NID_basic_constraints, "critical,CA:TRUE"},
                {NID_key_usage, NULL},
                {NID_subject_key_identifier, "hash"}}},
-    [INTER] = {"omnitls test intermediate",
+    [INTER] = {NULL,
                ROOT,
                "critical,keyCertSign,cRLSign",
                0,
@@ -113,7 +113,7 @@ static int add_ext(X509 *cert, X509V3_CTX *ctx, int nid, const char *value)
     return ok;
 }
 
-static int add_extensions(X509 *cert, X509 *issuer, enum role r, enum tpki_key_type type)
+static int add_extensions(X509 *cert, X509 *issuer, enum role r, const struct tpki_opts *o)
 {
     const struct spec *s = &specs[r];
     char ku[64];
@@ -121,29 +121,43 @@ static int add_extensions(X509 *cert, X509 *issuer, enum role r, enum tpki_key_t
 
     X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
     snprintf(ku, sizeof ku, "%s%s", s->key_usage,
-             s->rsa_key_encipherment && type == TPKI_RSA ? ",keyEncipherment" : "");
-    for (size_t i = 0; i < sizeof s->ext / sizeof s->ext[0] && s->ext[i].nid != 0; i++)
-        if (!add_ext(cert, &ctx, s->ext[i].nid, s->ext[i].value ? s->ext[i].value : ku))
+             s->rsa_key_encipherment && o->key == TPKI_RSA ? ",keyEncipherment" : "");
+    for (size_t i = 0; i < sizeof s->ext / sizeof s->ext[0] && s->ext[i].nid != 0; i++) {
+        const char *value = s->ext[i].value ? s->ext[i].value : ku;
+        if (r == SERVER && s->ext[i].nid == NID_subject_alt_name && o->server_san != NULL)
+            value = o->server_san;
+        if (!add_ext(cert, &ctx, s->ext[i].nid, value))
             return 0;
+    }
     return 1;
 }
 
-/* Certificate r for key, signed by issuer_key; issuer is NULL for the root
- * (self-signed). Returns NULL on error, with the reason in OpenSSL's queue. */
-static X509 *make_cert(enum role r, enum tpki_key_type type, EVP_PKEY *key, X509 *issuer,
+/* Certificate r for key, signed by issuer_key; issuer is NULL for a
+ * self-signed certificate. Returns NULL on error, with the reason in
+ * OpenSSL's queue. */
+static X509 *make_cert(enum role r, const struct tpki_opts *o, EVP_PKEY *key, X509 *issuer,
                        EVP_PKEY *issuer_key)
 {
     X509 *cert = X509_new();
     X509_NAME *name = cert ? X509_get_subject_name(cert) : NULL;
     const long day = 24L * 60 * 60;
+    int leaf = r == SERVER || r == CLIENT;
+    long not_before = leaf ? o->leaf_not_before : -day;
+    long not_after = leaf ? o->leaf_not_after : 30 * day;
+    char cn[128];
 
+    if (r == ROOT || r == INTER)
+        snprintf(cn, sizeof cn, "%s %s", o->ca_label ? o->ca_label : "omnitls test",
+                 r == ROOT ? "root" : "intermediate");
+    else
+        snprintf(cn, sizeof cn, "%s", specs[r].cn);
     if (cert == NULL || !X509_set_version(cert, X509_VERSION_3) || !set_serial(cert) ||
-        !X509_gmtime_adj(X509_getm_notBefore(cert), -day) ||
-        !X509_gmtime_adj(X509_getm_notAfter(cert), 30 * day) ||
-        !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)specs[r].cn,
-                                    -1, -1, 0) ||
+        !X509_gmtime_adj(X509_getm_notBefore(cert), not_before) ||
+        !X509_gmtime_adj(X509_getm_notAfter(cert), not_after) ||
+        !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
+                                    0) ||
         !X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name) ||
-        !X509_set_pubkey(cert, key) || !add_extensions(cert, issuer ? issuer : cert, r, type) ||
+        !X509_set_pubkey(cert, key) || !add_extensions(cert, issuer ? issuer : cert, r, o) ||
         X509_sign(cert, issuer_key, EVP_sha256()) <= 0) {
         X509_free(cert);
         return NULL;
@@ -192,18 +206,37 @@ static int der_blob(struct tpki_blob *out, X509 *cert)
     return 1;
 }
 
-static int make_blobs(struct tpki *out, X509 *const cert[N_ROLES], EVP_PKEY *const key[N_ROLES])
+static int make_blobs(struct tpki *out, X509 *const cert[N_ROLES], EVP_PKEY *const key[N_ROLES],
+                      int self_signed_server)
 {
     return der_blob(&out->root_der, cert[ROOT]) && der_blob(&out->inter_der, cert[INTER]) &&
            der_blob(&out->server_der, cert[SERVER]) && der_blob(&out->client_der, cert[CLIENT]) &&
            pem_blob(&out->root_pem, cert[ROOT], NULL, NULL) &&
-           pem_blob(&out->server_chain_pem, cert[SERVER], cert[INTER], NULL) &&
+           pem_blob(&out->server_chain_pem, cert[SERVER], self_signed_server ? NULL : cert[INTER],
+                    NULL) &&
            pem_blob(&out->server_key_pem, NULL, NULL, key[SERVER]) &&
            pem_blob(&out->client_chain_pem, cert[CLIENT], cert[INTER], NULL) &&
            pem_blob(&out->client_key_pem, NULL, NULL, key[CLIENT]);
 }
 
+struct tpki_opts tpki_opts_default(enum tpki_key_type type)
+{
+    const long day = 24L * 60 * 60;
+    struct tpki_opts o;
+    memset(&o, 0, sizeof o);
+    o.key = type;
+    o.leaf_not_before = -day;
+    o.leaf_not_after = 30 * day;
+    return o;
+}
+
 int tpki_generate(struct tpki *out, enum tpki_key_type type, char *err, size_t err_len)
+{
+    struct tpki_opts o = tpki_opts_default(type);
+    return tpki_generate_opts(out, &o, err, err_len);
+}
+
+int tpki_generate_opts(struct tpki *out, const struct tpki_opts *opts, char *err, size_t err_len)
 {
     static const char *const role_names[N_ROLES] = {"root", "intermediate", "server", "client"};
     EVP_PKEY *key[N_ROLES] = {NULL};
@@ -214,7 +247,7 @@ int tpki_generate(struct tpki *out, enum tpki_key_type type, char *err, size_t e
     /* Zeroed first, so that *out is always safe to tpki_free(). */
     if (out != NULL)
         memset(out, 0, sizeof *out);
-    if (out == NULL || (type != TPKI_EC && type != TPKI_RSA)) {
+    if (out == NULL || opts == NULL || (opts->key != TPKI_EC && opts->key != TPKI_RSA)) {
         if (err != NULL && err_len > 0)
             snprintf(err, err_len, "tpki_generate: bad argument");
         return -1;
@@ -223,21 +256,22 @@ int tpki_generate(struct tpki *out, enum tpki_key_type type, char *err, size_t e
     /* Roles in order, so that each issuer exists before what it signs. */
     for (int r = ROOT; r < N_ROLES; r++) {
         enum role issuer = specs[r].issuer;
-        if ((key[r] = make_key(type)) == NULL) {
+        int self = r == ROOT || (r == SERVER && opts->self_signed_server);
+        if ((key[r] = make_key(opts->key)) == NULL) {
             snprintf(what, sizeof what, "%s %s key", role_names[r],
-                     type == TPKI_RSA ? "RSA-2048" : "P-256");
+                     opts->key == TPKI_RSA ? "RSA-2048" : "P-256");
             fail(err, err_len, what);
             goto done;
         }
-        cert[r] =
-            make_cert((enum role)r, type, key[r], r == ROOT ? NULL : cert[issuer], key[issuer]);
+        cert[r] = make_cert((enum role)r, opts, key[r], self ? NULL : cert[issuer],
+                            self ? key[r] : key[issuer]);
         if (cert[r] == NULL) {
             snprintf(what, sizeof what, "%s certificate", role_names[r]);
             fail(err, err_len, what);
             goto done;
         }
     }
-    if (!make_blobs(out, cert, key)) {
+    if (!make_blobs(out, cert, key, opts->self_signed_server)) {
         fail(err, err_len, "encoding DER/PEM (or out of memory)");
         tpki_free(out);
         goto done;

@@ -30,6 +30,33 @@ struct tpki {
  * reason in err. */
 int tpki_generate(struct tpki *out, enum tpki_key_type type, char *err, size_t err_len);
 
+/* Variations on that PKI, for tests of verification failures. Start from
+ * tpki_opts_default(type) and change what the test needs. Each call makes
+ * fresh keys, so two PKIs never trust each other: a second call (with
+ * another ca_label, so the names differ too) is "an unrelated CA". */
+struct tpki_opts {
+    enum tpki_key_type key;
+    /* Validity of both leaves, in seconds from now (default: -1 day, +30
+     * days). Negative not_after: expired; positive not_before: not yet
+     * valid. The CAs stay valid. */
+    long leaf_not_before, leaf_not_after;
+    /* The server leaf signs itself (issuer = subject, no CA above it);
+     * server_chain_pem then holds the leaf alone. */
+    int self_signed_server;
+    /* The server leaf's subjectAltName in OpenSSL config syntax; NULL for
+     * "DNS:localhost,IP:127.0.0.1". */
+    const char *server_san;
+    /* Prefix of the CA names ("<label> root", "<label> intermediate");
+     * NULL for "omnitls test". */
+    const char *ca_label;
+};
+
+/* The options tpki_generate(out, type, ...) uses. */
+struct tpki_opts tpki_opts_default(enum tpki_key_type type);
+
+/* tpki_generate with variations. Returns 0, or -1 with a reason in err. */
+int tpki_generate_opts(struct tpki *out, const struct tpki_opts *opts, char *err, size_t err_len);
+
 /* Writes the PEM blobs into dir as root.pem, server-chain.pem,
  * server-key.pem, client-chain.pem, client-key.pem (dir must exist).
  * Returns 0 or -1. */
