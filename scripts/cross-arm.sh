@@ -30,8 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Package indexes for the two architectures (adding an architecture only
 # lets apt read its indexes; nothing foreign gets installed).
+# (Read the list first: with pipefail, grep -q closing the pipe early would
+# make the test fail and refresh the indexes on every run.)
+foreign=$(dpkg --print-foreign-architectures)
 for arch in arm64 armhf; do
-    if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    if ! grep -qx "$arch" <<<"$foreign"; then
         "${as_root[@]}" dpkg --add-architecture "$arch"
         refresh=1
     fi
