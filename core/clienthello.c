@@ -1,4 +1,3 @@
-#include <stdio.h>
 #include <string.h>
 
 #include "clienthello.h"
@@ -253,7 +252,7 @@ int oti_hello_tap_not_hello(const struct oti_hello_tap *tap, char *buf, size_t c
         }
     }
     shown[n] = '\0';
-    snprintf(buf, cap, "the peer did not send a TLS %s (its first bytes: %s)",
-             tap->type == 1 ? "ClientHello" : "ServerHello", shown);
+    oti_snprintf(buf, cap, "the peer did not send a TLS %s (its first bytes: %s)",
+                 tap->type == 1 ? "ClientHello" : "ServerHello", shown);
     return 1;
 }

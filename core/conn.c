@@ -59,6 +59,7 @@ static otls_status check_unstarted(otls_conn *conn)
     return OTLS_OK;
 }
 
+#if OTI_WITH_FD_TRANSPORT
 otls_status otls_conn_set_fd(otls_conn *conn, int fd)
 {
     if (conn == NULL)
@@ -74,6 +75,7 @@ otls_status otls_conn_set_fd(otls_conn *conn, int fd)
     conn->io_user = &conn->fd;
     return OTLS_OK;
 }
+#endif
 
 otls_status otls_conn_set_io(otls_conn *conn, otls_send_fn send_fn, otls_recv_fn recv_fn,
                              void *user)

@@ -1,5 +1,4 @@
 /* Contexts: creation, settings, and handing the settings to the backend. */
-#include <stdio.h>
 #include <string.h>
 
 #include "cipher_suites.h"
@@ -68,7 +67,7 @@ otls_ctx *otls_ctx_new(const char *backend, otls_role role, otls_error *err)
         oti_ctx_fail(ctx, st, "%s: %s", prov->name, err->message);
     if (st < 0) {
         err->code = st;
-        snprintf(err->message, sizeof err->message, "%s", ctx->error);
+        oti_snprintf(err->message, sizeof err->message, "%s", ctx->error);
         otls_ctx_free(ctx);
         return NULL;
     }

@@ -2,7 +2,9 @@
  * decodes PEM; backends only ever see DER. */
 #include <string.h>
 
+#if OTI_WITH_FILES
 #include "file.h"
+#endif
 #include "internal.h"
 #include "pem.h"
 
@@ -42,6 +44,7 @@ otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len)
     return st < 0 ? st : OTLS_OK;
 }
 
+#if OTI_WITH_FILES
 /* Names the files in the context's message: "<path>: <why>", or
  * "<path> with key <key_path>: <why>"; after the backend's name when the
  * message starts with it, as every backend message does. */
@@ -115,6 +118,8 @@ otls_status otls_ctx_load_ca_dir(otls_ctx *ctx, const char *path)
     return OTLS_OK;
 }
 
+#endif
+
 /* Picks the one private key among blocks; raw DER counts as a key here. */
 static otls_status find_key(otls_ctx *ctx, const struct oti_pem_block *blocks, size_t count,
                             const struct oti_pem_block **key)
@@ -177,6 +182,7 @@ otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert, size_t
     return st < 0 ? st : OTLS_OK;
 }
 
+#if OTI_WITH_FILES
 otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *cert_path,
                                           const char *key_path)
 {
@@ -198,3 +204,4 @@ otls_status otls_ctx_load_cert_chain_file(otls_ctx *ctx, const char *cert_path,
     oti_free(key);
     return st;
 }
+#endif

@@ -59,7 +59,7 @@ otls_status oti_for_each_file(const char *dir, otls_status (*fn)(const char *pat
     while (st >= 0 && (ent = readdir(d)) != NULL) {
         if (ent->d_name[0] == '.')
             continue;
-        int n = snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        int n = oti_snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
         if (n < 0 || (size_t)n >= sizeof path)
             continue;
         struct stat sb;

@@ -3,12 +3,22 @@
 #ifndef OTLS_CORE_INTERNAL_H
 #define OTLS_CORE_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "omnitls/omnitls.h"
 #include "omnitls/provider.h"
+
+/* The optional units (cmake/OmnitlsProfile.cmake); all in unless the build
+ * says otherwise. */
+#ifndef OTI_WITH_FD_TRANSPORT
+#define OTI_WITH_FD_TRANSPORT 1
+#endif
+#ifndef OTI_WITH_FILES
+#define OTI_WITH_FILES 1
+#endif
 
 #include "clienthello.h"
 #include "der_list.h"
@@ -19,6 +29,18 @@ void *oti_calloc(size_t count, size_t size);
 void oti_free(void *ptr);
 char *oti_strdup(const char *s);
 void oti_objects_add(int delta); /* live-object count, for otls_set_allocator */
+
+/* fmt.c: snprintf for the core, so the library needs no <stdio.h>. */
+int oti_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+int oti_snprintf(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* status.c: error recording. */
 otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *fmt, ...)
@@ -99,7 +121,7 @@ void oti_facts_free(struct oti_facts *facts);
 void *oti_session_handle(const otls_session *session);
 void oti_session_release(otls_session *session);
 
-/* transport_fd.c: the only file that includes socket headers. */
+/* transport_fd.c: the only file that includes socket headers (OTI_WITH_FD_TRANSPORT). */
 long oti_fd_send(void *user, const void *buf, size_t len);
 long oti_fd_recv(void *user, void *buf, size_t len);
 

@@ -34,18 +34,18 @@ static void note(struct oti_plugin_set *set, const char *name, const char *path,
     /* dlerror() already starts with the path. */
     bool named = strncmp(why, path, strlen(path)) == 0;
     char line[240];
-    int n =
-        snprintf(line, sizeof line, "%.150s%s%.150s", named ? "" : path, named ? "" : ": ", why);
+    int n = oti_snprintf(line, sizeof line, "%.150s%s%.150s", named ? "" : path, named ? "" : ": ",
+                         why);
     if (n < 0)
         return;
     if (set->failed_count < OTI_MAX_PLUGINS) {
-        snprintf(set->failed[set->failed_count].name, sizeof set->failed[0].name, "%s", name);
+        oti_snprintf(set->failed[set->failed_count].name, sizeof set->failed[0].name, "%s", name);
         memcpy(set->failed[set->failed_count].reason, line, sizeof line);
         set->failed_count++;
     }
     size_t used = strlen(set->errors);
     if (used + strlen(line) + 3 < sizeof set->errors)
-        snprintf(set->errors + used, sizeof set->errors - used, "%s; ", line);
+        oti_snprintf(set->errors + used, sizeof set->errors - used, "%s; ", line);
 }
 
 /* Loads one module; a failure is noted, never fatal: the other backends
@@ -103,7 +103,7 @@ static void scan_dir(struct oti_plugin_set *set, const char *dir)
     while ((ent = readdir(d)) != NULL) {
         if (!is_plugin_file(ent->d_name))
             continue;
-        int n = snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        int n = oti_snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
         if (n > 0 && (size_t)n < sizeof path)
             load_one(set, path, ent->d_name);
     }
@@ -136,8 +136,8 @@ static void scan_beside_library(struct oti_plugin_set *set)
     const char *slash = strrchr(info.dli_fname, '/');
     if (slash == NULL)
         return;
-    int n = snprintf(dir, sizeof dir, "%.*s/omnitls/plugins", (int)(slash - info.dli_fname),
-                     info.dli_fname);
+    int n = oti_snprintf(dir, sizeof dir, "%.*s/omnitls/plugins", (int)(slash - info.dli_fname),
+                         info.dli_fname);
     if (n > 0 && (size_t)n < sizeof dir)
         scan_dir(set, dir);
 }

@@ -1,9 +1,8 @@
 /* The backends of this process: those linked in, then the plugins found at
  * first use; and the default choice. */
-#include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
 
 #include "builtin_backends.h"
 #include "internal.h"
@@ -16,7 +15,7 @@ static const struct otls_provider *providers[MAX_BACKENDS];
 static otls_backend_info infos[MAX_BACKENDS];
 static size_t backend_count;
 static struct oti_plugin_set plugins;
-static once_flag registry_once = ONCE_FLAG_INIT;
+static atomic_int registry_state; /* 0 not yet, 1 filling, 2 filled */
 
 static bool is_builtin(const char *name)
 {
@@ -26,7 +25,7 @@ static bool is_builtin(const char *name)
     return false;
 }
 
-static void registry_init(void)
+static void registry_fill(void)
 {
     for (size_t i = 0; i < OTI_BUILTIN_COUNT; i++)
         providers[backend_count++] = oti_builtin_providers[i];
@@ -46,11 +45,27 @@ static void registry_init(void)
     }
 }
 
+/* call_once without a thread library (C11 <threads.h> is missing from newlib
+ * and most RTOS SDKs): the first caller fills, the others wait for it. */
+static void registry_init(void)
+{
+    if (atomic_load_explicit(&registry_state, memory_order_acquire) == 2)
+        return;
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&registry_state, &expected, 1)) {
+        registry_fill();
+        atomic_store_explicit(&registry_state, 2, memory_order_release);
+        return;
+    }
+    while (atomic_load_explicit(&registry_state, memory_order_acquire) != 2)
+        ; /* filling takes microseconds (no plugins) to a few dlopen calls */
+}
+
 otls_status otls_backends(const otls_backend_info **list, size_t *count)
 {
     if (list == NULL || count == NULL)
         return OTLS_ERR_INVALID_ARGUMENT;
-    call_once(&registry_once, registry_init);
+    registry_init();
     *list = infos;
     *count = backend_count;
     return OTLS_OK;
@@ -66,7 +81,7 @@ const char *otls_default_backend(void)
 
 const struct otls_provider *oti_provider_find(const char *name)
 {
-    call_once(&registry_once, registry_init);
+    registry_init();
     for (size_t i = 0; i < backend_count; i++)
         if (strcmp(providers[i]->name, name) == 0)
             return providers[i];
@@ -80,12 +95,12 @@ const char *otls_backend_load_errors(void)
 
 const char *oti_plugin_failure(const char *name)
 {
-    call_once(&registry_once, registry_init);
+    registry_init();
     return oti_plugins_failure(&plugins, name);
 }
 
 const char *oti_plugin_errors(void)
 {
-    call_once(&registry_once, registry_init);
+    registry_init();
     return plugins.errors;
 }

@@ -1,6 +1,5 @@
 /* Status names and the error messages objects keep. */
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "internal.h"
 
@@ -56,7 +55,7 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
+    oti_vsnprintf(buf, size, fmt, ap);
     va_end(ap);
     return code;
 }

@@ -34,6 +34,21 @@ struct oti_mbedtls_ticket_chain {
     mbedtls_x509_crt *chain; /* NULL: free slot */
 };
 
+/* The backend's own allocations. Linked into the library (the core defines
+ * OTI_BUILTIN_BACKEND), they go through the core's allocator, the one
+ * otls_set_allocator replaces; built as a plugin, which links only mbedTLS,
+ * through mbedTLS's (mbedtls_platform_set_calloc_free when the mbedTLS build
+ * has MBEDTLS_PLATFORM_MEMORY). */
+#if defined(OTI_BUILTIN_BACKEND) && OTI_BUILTIN_BACKEND
+void *oti_calloc(size_t count, size_t size);
+void oti_free(void *ptr);
+#define oti_mbedtls_calloc oti_calloc
+#define oti_mbedtls_free oti_free
+#else
+#define oti_mbedtls_calloc mbedtls_calloc
+#define oti_mbedtls_free mbedtls_free
+#endif
+
 /* Longest chain the verify callback records (mbedTLS stops well before). */
 #define OTI_MBEDTLS_MAX_DEPTH 16
 

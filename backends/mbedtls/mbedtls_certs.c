@@ -57,7 +57,7 @@ void oti_mbedtls_own_unref(struct oti_mbedtls_own *own)
         return;
     mbedtls_x509_crt_free(&own->chain);
     mbedtls_pk_free(&own->key);
-    mbedtls_free(own);
+    oti_mbedtls_free(own);
 }
 
 otls_status oti_mbedtls_ctx_set_own_chain(void *ctx, const otls_der *chain, size_t count,
@@ -68,7 +68,7 @@ otls_status oti_mbedtls_ctx_set_own_chain(void *ctx, const otls_der *chain, size
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
     if (chain == NULL || count == 0 || key == NULL || key_len == 0)
         return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "a certificate and a key are needed");
-    struct oti_mbedtls_own *own = mbedtls_calloc(1, sizeof *own);
+    struct oti_mbedtls_own *own = oti_mbedtls_calloc(1, sizeof *own);
     if (own == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     atomic_init(&own->refs, 1);

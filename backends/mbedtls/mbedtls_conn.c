@@ -68,8 +68,8 @@ static otls_status copy_lists(struct oti_mbedtls_conn *c, const struct oti_mbedt
     size_t n = 0, bytes = 0;
     while (x->alpn[n] != NULL)
         bytes += strlen(x->alpn[n++]) + 1;
-    c->alpn = mbedtls_calloc(n + 1, sizeof *c->alpn);
-    c->alpn_store = mbedtls_calloc(1, bytes);
+    c->alpn = oti_mbedtls_calloc(n + 1, sizeof *c->alpn);
+    c->alpn_store = oti_mbedtls_calloc(1, bytes);
     if (c->alpn == NULL || c->alpn_store == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     char *s = c->alpn_store;
@@ -144,7 +144,7 @@ static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbe
             return OTLS_OK;
     }
     size_t len = strlen(p->hostname) + 1;
-    c->hostname = mbedtls_calloc(1, len);
+    c->hostname = oti_mbedtls_calloc(1, len);
     if (c->hostname == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     memcpy(c->hostname, p->hostname, len);
@@ -237,11 +237,11 @@ void oti_mbedtls_conn_free(void *conn)
 #if OTI_MBEDTLS_HAVE_FINISHED13
     oti_mbedtls_tap_free(c);
 #endif
-    mbedtls_free(c->suites);
-    mbedtls_free(c->suites_by_client);
-    mbedtls_free((void *)c->alpn);
-    mbedtls_free(c->alpn_store);
-    mbedtls_free(c->hostname);
+    oti_mbedtls_free(c->suites);
+    oti_mbedtls_free(c->suites_by_client);
+    oti_mbedtls_free((void *)c->alpn);
+    oti_mbedtls_free(c->alpn_store);
+    oti_mbedtls_free(c->hostname);
     /* The master secret among the rest. */
     mbedtls_platform_zeroize(c, sizeof *c);
 }

@@ -94,9 +94,9 @@ void oti_mbedtls_ctx_free(void *ctx)
         mbedtls_entropy_free(&c->entropy);
     }
     oti_mbedtls_own_unref(c->own);
-    mbedtls_free(c->suites);
-    mbedtls_free((void *)c->alpn);
-    mbedtls_free(c->alpn_store);
+    oti_mbedtls_free(c->suites);
+    oti_mbedtls_free((void *)c->alpn);
+    oti_mbedtls_free(c->alpn_store);
     mbedtls_platform_zeroize(c, sizeof *c);
 }
 
@@ -116,11 +116,11 @@ static otls_status alpn_build(const uint8_t *wire, size_t len, const char ***lis
         n++;
     }
     /* Each name gets a NUL where the next one's length byte was. */
-    char *s = mbedtls_calloc(1, len + 1);
-    const char **l = mbedtls_calloc(n + 1, sizeof *l);
+    char *s = oti_mbedtls_calloc(1, len + 1);
+    const char **l = oti_mbedtls_calloc(n + 1, sizeof *l);
     if (s == NULL || l == NULL) {
-        mbedtls_free(s);
-        mbedtls_free((void *)l);
+        oti_mbedtls_free(s);
+        oti_mbedtls_free((void *)l);
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     }
     size_t k = 0;
@@ -159,12 +159,12 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
     char *alpn_store = NULL;
     st = alpn_build(cfg->alpn_wire, cfg->alpn_wire_len, &alpn, &alpn_store, e);
     if (st < 0) {
-        mbedtls_free(suites);
+        oti_mbedtls_free(suites);
         return st;
     }
-    mbedtls_free(c->suites);
-    mbedtls_free((void *)c->alpn);
-    mbedtls_free(c->alpn_store);
+    oti_mbedtls_free(c->suites);
+    oti_mbedtls_free((void *)c->alpn);
+    oti_mbedtls_free(c->alpn_store);
     c->suites = suites;
     c->suite_count = suite_count;
     c->custom_suites = custom;

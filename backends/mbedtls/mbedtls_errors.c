@@ -1,7 +1,6 @@
 /* Errors: mbedTLS return codes and verification flags in omnitls terms,
  * worded as OpenSSL (and so Python) words them where the cause is the
  * same, so that messages agree across backends. */
-#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/error.h>

@@ -163,7 +163,7 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
      * [+ uint16 length + context]). A NULL context is "no context"; an
      * empty one is a context of length zero: they differ. */
     size_t seed_len = 64 + (context ? 2 + context_len : 0);
-    unsigned char *seed = mbedtls_calloc(1, seed_len);
+    unsigned char *seed = oti_mbedtls_calloc(1, seed_len);
     if (seed == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     memcpy(seed, c->randoms, 64);
@@ -176,7 +176,7 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
     int ret = mbedtls_ssl_tls_prf((mbedtls_tls_prf_types)c->prf_type, c->master, sizeof c->master,
                                   label, seed, seed_len, out, out_len);
     mbedtls_platform_zeroize(seed, seed_len);
-    mbedtls_free(seed);
+    oti_mbedtls_free(seed);
     if (ret != 0)
         return oti_mbedtls_lib_error(e, OTLS_ERR_TLS, ret, "keying material export failed");
     return OTLS_OK;

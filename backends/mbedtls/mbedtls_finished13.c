@@ -35,14 +35,14 @@ void oti_mbedtls_tap(struct oti_mbedtls_conn *c, int sent, const unsigned char *
         size_t cap = t->cap ? t->cap : 4096;
         while (cap < t->len + len)
             cap *= 2;
-        unsigned char *p = mbedtls_calloc(1, cap);
+        unsigned char *p = oti_mbedtls_calloc(1, cap);
         if (p == NULL) {
             t->overflow = 1;
             return;
         }
         if (t->len > 0)
             memcpy(p, t->buf, t->len);
-        mbedtls_free(t->buf);
+        oti_mbedtls_free(t->buf);
         t->buf = p;
         t->cap = cap;
     }
@@ -53,7 +53,7 @@ void oti_mbedtls_tap(struct oti_mbedtls_conn *c, int sent, const unsigned char *
 void oti_mbedtls_tap_free(struct oti_mbedtls_conn *c)
 {
     for (int i = 0; i < 2; i++) {
-        mbedtls_free(c->tap[i].buf);
+        oti_mbedtls_free(c->tap[i].buf);
         memset(&c->tap[i], 0, sizeof c->tap[i]);
     }
     mbedtls_platform_zeroize(c->hs_secret, sizeof c->hs_secret);
@@ -132,8 +132,8 @@ static int find_finished(const struct oti_mbedtls_tap *t, const struct suite13 *
     mbedtls_cipher_init(&cc);
     int ok = mbedtls_cipher_setup(&cc, mbedtls_cipher_info_from_type(s->cipher)) == 0 &&
              mbedtls_cipher_setkey(&cc, key, (int)(8 * s->key_len), MBEDTLS_DECRYPT) == 0;
-    unsigned char *hs = mbedtls_calloc(1, t->len ? t->len : 1); /* handshake messages */
-    unsigned char *pt = mbedtls_calloc(1, 0x4000 + 256);        /* one record's plaintext */
+    unsigned char *hs = oti_mbedtls_calloc(1, t->len ? t->len : 1); /* handshake messages */
+    unsigned char *pt = oti_mbedtls_calloc(1, 0x4000 + 256);        /* one record's plaintext */
     size_t hs_len = 0, off = 0;
     uint64_t seq = 0;
     int found = -1;
@@ -184,10 +184,10 @@ static int find_finished(const struct oti_mbedtls_tap *t, const struct suite13 *
     mbedtls_platform_zeroize(key, sizeof key);
     if (hs != NULL)
         mbedtls_platform_zeroize(hs, t->len ? t->len : 1);
-    mbedtls_free(hs);
+    oti_mbedtls_free(hs);
     if (pt != NULL)
         mbedtls_platform_zeroize(pt, 0x4000 + 256);
-    mbedtls_free(pt);
+    oti_mbedtls_free(pt);
     return found;
 }
 

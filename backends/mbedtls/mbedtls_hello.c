@@ -51,7 +51,7 @@ void oti_mbedtls_hello_apply(struct oti_mbedtls_conn *c)
         int *list = oti_mbedtls_suites_by_client(c->suites, n, h->suites, h->suite_count);
         if (list != NULL) {
             mbedtls_ssl_conf_ciphersuites(&c->conf, list);
-            mbedtls_free(c->suites_by_client);
+            oti_mbedtls_free(c->suites_by_client);
             c->suites_by_client = list;
         }
     }

@@ -1,6 +1,6 @@
 /* The mbedTLS backend's vtable, plus the slots that need no connection:
  * the library version, hashing, and client sessions. */
-#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <mbedtls/platform.h>
@@ -9,17 +9,20 @@
 #include "mbedtls_backend.h"
 
 static char version_text[32];
-static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+static atomic_int version_state; /* 0 not yet, 1 filling, 2 filled */
 
-static void version_fill(void)
-{
-    /* The library's own, which may be newer than the headers built with. */
-    mbedtls_version_get_string_full(version_text);
-}
-
+/* The library's own, which may be newer than the headers built with; filled
+ * once without a thread library (none in the minimal profile). A caller that
+ * races the first one gets the headers' string. */
 static const char *lib_version(void)
 {
-    if (pthread_once(&version_once, version_fill) != 0 || version_text[0] == '\0')
+    int expected = 0;
+    if (atomic_load(&version_state) != 2 &&
+        atomic_compare_exchange_strong(&version_state, &expected, 1)) {
+        mbedtls_version_get_string_full(version_text);
+        atomic_store(&version_state, 2);
+    }
+    if (atomic_load(&version_state) != 2 || version_text[0] == '\0')
         return MBEDTLS_VERSION_STRING_FULL;
     return version_text;
 }
@@ -56,7 +59,7 @@ static void session_free(void *session)
         return;
     mbedtls_ssl_session_free(&s->s); /* zeroizes the master secret */
     mbedtls_x509_crt_free(&s->chain);
-    mbedtls_free(s);
+    oti_mbedtls_free(s);
 }
 
 /* Client: a session worth offering again (it has an id or a ticket), with
@@ -66,7 +69,7 @@ static void *session_get(void *conn)
     struct oti_mbedtls_conn *c = conn;
     if (!c->ssl_ready || c->ctx->role != OTLS_CLIENT)
         return NULL;
-    struct oti_mbedtls_session *s = mbedtls_calloc(1, sizeof *s);
+    struct oti_mbedtls_session *s = oti_mbedtls_calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
     mbedtls_ssl_session_init(&s->s);

@@ -17,7 +17,7 @@ static size_t list_len(const int *list)
 
 int *oti_mbedtls_suites_copy(const int *list, size_t count)
 {
-    int *copy = mbedtls_calloc(count + 1, sizeof *copy);
+    int *copy = oti_mbedtls_calloc(count + 1, sizeof *copy);
     if (copy != NULL && count > 0)
         memcpy(copy, list, count * sizeof *copy);
     return copy;
@@ -57,7 +57,7 @@ otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **ou
     /* Without a list: mbedTLS's default, in its preference order. */
     const int *def = mbedtls_ssl_list_ciphersuites();
     size_t want = *custom ? cfg->suite_count : list_len(def);
-    int *list = mbedtls_calloc(want + 1, sizeof *list);
+    int *list = oti_mbedtls_calloc(want + 1, sizeof *list);
     if (list == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     size_t n = 0;
@@ -74,7 +74,7 @@ otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **ou
         }
     }
     if (n == 0) {
-        mbedtls_free(list);
+        oti_mbedtls_free(list);
         return otls_error_setf(e, OTLS_ERR_UNSUPPORTED,
                                "none of the requested cipher suites is supported by mbedTLS");
     }
@@ -86,7 +86,7 @@ otls_status oti_mbedtls_suites_build(const struct otls_ctx_config *cfg, int **ou
 int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint16_t *offer,
                                   size_t offer_count)
 {
-    int *list = mbedtls_calloc(count + 1, sizeof *list);
+    int *list = oti_mbedtls_calloc(count + 1, sizeof *list);
     if (list == NULL)
         return NULL;
     size_t n = 0;
@@ -96,7 +96,7 @@ int *oti_mbedtls_suites_by_client(const int *ours, size_t count, const uint16_t 
             list[n++] = id;
     }
     if (n == 0) {
-        mbedtls_free(list);
+        oti_mbedtls_free(list);
         return NULL;
     }
     return list;

@@ -24,13 +24,13 @@ static int is_tls13(const mbedtls_ssl_session *s)
 static void keep(struct oti_mbedtls_ctx *x, const unsigned char key[32],
                  const mbedtls_x509_crt *chain)
 {
-    mbedtls_x509_crt *copy = mbedtls_calloc(1, sizeof *copy);
+    mbedtls_x509_crt *copy = oti_mbedtls_calloc(1, sizeof *copy);
     if (copy == NULL)
         return;
     mbedtls_x509_crt_init(copy);
     if (oti_mbedtls_crt_copy(copy, chain) != 0) {
         mbedtls_x509_crt_free(copy);
-        mbedtls_free(copy);
+        oti_mbedtls_free(copy);
         return;
     }
     pthread_mutex_lock(&x->tlock);
@@ -38,7 +38,7 @@ static void keep(struct oti_mbedtls_ctx *x, const unsigned char key[32],
     x->tnext = (x->tnext + 1) % OTI_MBEDTLS_TICKET_CHAINS;
     if (t->chain != NULL) {
         mbedtls_x509_crt_free(t->chain);
-        mbedtls_free(t->chain);
+        oti_mbedtls_free(t->chain);
     }
     memcpy(t->key, key, sizeof t->key);
     t->chain = copy;
@@ -102,7 +102,7 @@ void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x)
     for (size_t i = 0; i < OTI_MBEDTLS_TICKET_CHAINS; i++) {
         if (x->tchains[i].chain != NULL) {
             mbedtls_x509_crt_free(x->tchains[i].chain);
-            mbedtls_free(x->tchains[i].chain);
+            oti_mbedtls_free(x->tchains[i].chain);
             x->tchains[i].chain = NULL;
         }
     }

@@ -1,7 +1,6 @@
 /* Peer verification: the per-connection verify callback records the chain
  * mbedTLS built (it has no verified-chain API), checks IP addresses (it
  * matches DNS names only) and drops the name check when it is off. */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include <mbedtls/asn1.h>
@@ -16,7 +15,7 @@
 void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c)
 {
     for (int i = 0; i < OTI_MBEDTLS_MAX_DEPTH; i++) {
-        mbedtls_free(c->vchain[i]);
+        oti_mbedtls_free(c->vchain[i]);
         c->vchain[i] = NULL;
         c->vchain_len[i] = 0;
     }
@@ -25,13 +24,101 @@ void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c)
     c->vchain_oom = 0;
 }
 
+/* inet_pton's rules without its socket header (the minimal profile has
+ * none): dotted quad without leading zeros; IPv6 groups with one "::" and an
+ * optional dotted-quad tail. */
+static int ipv4_parse(const char *s, uint8_t out[4])
+{
+    for (int part = 0; part < 4; part++) {
+        int value = 0, digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            if (digits > 0 && value == 0)
+                return -1; /* leading zero */
+            value = value * 10 + (*s++ - '0');
+            if (++digits > 3 || value > 255)
+                return -1;
+        }
+        if (digits == 0 || *s != (part < 3 ? '.' : '\0'))
+            return -1;
+        out[part] = (uint8_t)value;
+        s++;
+    }
+    return 0;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+static int ipv6_parse(const char *s, uint8_t out[16])
+{
+    uint8_t ip[16] = {0};
+    int n = 0, gap = -1; /* bytes written; where "::" stood */
+    if (s[0] == ':' && s[1] != ':')
+        return -1;
+    if (s[0] == ':')
+        s++; /* the first colon of a leading "::" */
+    while (*s) {
+        if (*s == ':') {
+            if (gap >= 0)
+                return -1; /* a second "::" */
+            gap = n;
+            s++;
+            continue;
+        }
+        const char *start = s;
+        unsigned value = 0;
+        int digits = 0, h;
+        while ((h = hex_value(*s)) >= 0) {
+            value = value << 4 | (unsigned)h;
+            s++;
+            if (++digits > 4)
+                return -1;
+        }
+        if (*s == '.') { /* dotted-quad tail */
+            if (n > 12 || ipv4_parse(start, ip + n) != 0)
+                return -1;
+            n += 4;
+            break;
+        }
+        if (digits == 0 || n > 14)
+            return -1;
+        ip[n++] = (uint8_t)(value >> 8);
+        ip[n++] = (uint8_t)value;
+        if (*s == ':') {
+            s++;
+            if (*s == '\0')
+                return -1; /* a trailing single colon */
+        } else if (*s != '\0') {
+            return -1;
+        }
+    }
+    if (gap < 0 && n != 16)
+        return -1;
+    if (gap >= 0) {
+        if (n == 16)
+            return -1; /* "::" must stand for at least one group */
+        memmove(ip + 16 - (n - gap), ip + gap, (size_t)(n - gap));
+        memset(ip + gap, 0, (size_t)(16 - n));
+    }
+    memcpy(out, ip, 16);
+    return 0;
+}
+
 int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name)
 {
-    if (inet_pton(AF_INET, name, c->ip) == 1) {
+    if (ipv4_parse(name, c->ip) == 0) {
         c->ip_len = 4;
         return 0;
     }
-    if (inet_pton(AF_INET6, name, c->ip) == 1) {
+    if (ipv6_parse(name, c->ip) == 0) {
         c->ip_len = 16;
         return 0;
     }
@@ -116,8 +203,8 @@ static void record(struct oti_mbedtls_conn *c, const mbedtls_x509_crt *crt, int 
         c->vchain_oom = 1; /* deeper than we keep: never report it */
         return;
     }
-    mbedtls_free(c->vchain[depth]);
-    c->vchain[depth] = mbedtls_calloc(1, crt->raw.len ? crt->raw.len : 1);
+    oti_mbedtls_free(c->vchain[depth]);
+    c->vchain[depth] = oti_mbedtls_calloc(1, crt->raw.len ? crt->raw.len : 1);
     c->vchain_len[depth] = 0;
     if (c->vchain[depth] == NULL) {
         c->vchain_oom = 1;

@@ -3,7 +3,6 @@
  * that exist (counted elements, produced text), never from a length field
  * alone. */
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "cert_internal.h"
@@ -145,7 +144,7 @@ int oti_dec_fail(struct oti_dec *d, int code, const char *fmt, ...)
     if (d->msg[0] == '\0') {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+        oti_vsnprintf(d->msg, sizeof d->msg, fmt, ap);
         va_end(ap);
     }
     return code;
@@ -159,7 +158,7 @@ int oti_render_fail(struct oti_dec *d, int *render_error, const char *fmt, ...)
     if (d->render_msg[0] == '\0') {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(d->render_msg, sizeof d->render_msg, fmt, ap);
+        oti_vsnprintf(d->render_msg, sizeof d->render_msg, fmt, ap);
         va_end(ap);
     }
     return OTI_OK;

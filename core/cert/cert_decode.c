@@ -16,7 +16,6 @@
  * issuer, extensions in a v1 certificate all decode), so neither does
  * this. */
 #include <limits.h>
-#include <stdio.h>
 
 #include "cert_internal.h"
 #include "internal.h"
@@ -180,7 +179,7 @@ static otls_status fail(otls_error *err, otls_status code, const char *msg)
 {
     if (err) {
         err->code = code;
-        snprintf(err->message, sizeof err->message, "%s", msg);
+        oti_snprintf(err->message, sizeof err->message, "%s", msg);
     }
     return code;
 }
@@ -212,8 +211,8 @@ otls_status otls_cert_decode(const uint8_t *der, size_t len, otls_cert **out, ot
         if (st > 0) /* cannot happen: every soft result is resolved above */
             st = OTLS_ERR_INTERNAL;
         char msg[sizeof err->message];
-        snprintf(msg, sizeof msg, "certificate: %.*s", (int)(sizeof msg - 16),
-                 d.msg[0] ? d.msg : "cannot be decoded");
+        oti_snprintf(msg, sizeof msg, "certificate: %.*s", (int)(sizeof msg - 16),
+                     d.msg[0] ? d.msg : "cannot be decoded");
         return fail(err, (otls_status)st, msg);
     }
     *out = &box->cert;

@@ -1,7 +1,6 @@
 /* json.dumps(getpeercert()) byte for byte: CPython's key order (or sorted
  * keys), tuples as lists, ", " and ": " separators, ensure_ascii escaping
  * (\uXXXX in lowercase hex, surrogate pairs past U+FFFF). */
-#include <stdio.h>
 
 #include "cert_internal.h"
 #include "internal.h"
@@ -192,7 +191,7 @@ static void put_field(struct oti_buf *b, const otls_cert *c, enum field f)
         put_name(b, &c->issuer);
         break;
     case F_VERSION:
-        snprintf(num, sizeof num, "%lld", c->version);
+        oti_snprintf(num, sizeof num, "%lld", c->version);
         oti_buf_puts(b, num);
         break;
     case F_SERIAL:

@@ -1,9 +1,9 @@
 /* OIDs as OpenSSL 3.0 prints them: OBJ_obj2txt() gives the long name of a
  * known object, else the dotted form (with arcs of any size: OpenSSL
  * switches to BIGNUMs), and fails for OIDs over 586 octets. */
-#include <stdio.h>
 
 #include "cert_internal.h"
+#include "internal.h"
 
 struct oid_name {
     const char *der;
@@ -11,8 +11,14 @@ struct oid_name {
     const char *name;
 };
 
+/* OTLS_DECODER=COMPACT keeps only the common subject/issuer attribute
+ * names; other OIDs then print in dotted form (docs/embedded.md). */
 static const struct oid_name oid_names[] = {
+#if OTI_DECODER_COMPACT
+#include "oid_names_compact.inc"
+#else
 #include "oid_names.inc"
+#endif
 };
 
 const uint8_t oti_oid_san[3] = {0x55, 0x1d, 0x11};                                   /* 2.5.29.17 */
@@ -97,10 +103,10 @@ static bool bn_ge_small(const struct bignum *v, unsigned s)
 static void bn_put(struct oti_buf *b, const struct bignum *v)
 {
     char tmp[16];
-    snprintf(tmp, sizeof tmp, "%u", (unsigned)v->limb[v->n - 1]);
+    oti_snprintf(tmp, sizeof tmp, "%u", (unsigned)v->limb[v->n - 1]);
     oti_buf_puts(b, tmp);
     for (size_t i = v->n - 1; i-- > 0;) {
-        snprintf(tmp, sizeof tmp, "%09u", (unsigned)v->limb[i]);
+        oti_snprintf(tmp, sizeof tmp, "%09u", (unsigned)v->limb[i]);
         oti_buf_puts(b, tmp);
     }
 }

@@ -7,9 +7,9 @@
  * i2t_ASN1_OBJECT into a 2047-octet buffer, and the rest through
  * GENERAL_NAME_print(), read back with one BIO_gets() of at most 2046
  * characters and split at the first ':'. */
-#include <stdio.h>
 
 #include "cert_internal.h"
+#include "internal.h"
 
 /* BIO_gets(bio, buf, 2047) reads at most 2046 characters. */
 #define GETS_MAX 2046
@@ -140,14 +140,14 @@ static int ip_text(struct oti_dec *d, const struct oti_elem *gn, otls_cert_san *
     const uint8_t *p = gn->value;
     int n;
     if (gn->len == 4) {
-        n = snprintf(buf, sizeof buf, "%d.%d.%d.%d", p[0], p[1], p[2], p[3]);
+        n = oti_snprintf(buf, sizeof buf, "%d.%d.%d.%d", p[0], p[1], p[2], p[3]);
     } else if (gn->len == 16) {
         n = 0;
         for (int i = 0; i < 8; i++)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, i ? ":%X" : "%X",
-                          (unsigned)(p[2 * i] << 8 | p[2 * i + 1]));
+            n += oti_snprintf(buf + n, sizeof buf - (size_t)n, i ? ":%X" : "%X",
+                              (unsigned)(p[2 * i] << 8 | p[2 * i + 1]));
     } else {
-        n = snprintf(buf, sizeof buf, "<invalid>");
+        n = oti_snprintf(buf, sizeof buf, "<invalid>");
     }
     return set_value(d, out, buf, (size_t)n);
 }

@@ -7,9 +7,9 @@
  * "+hhmm"/"-hhmm" offset (hours up to 12) is folded into the time, which
  * must then still fall in the years 1900..9999. Every time it accepts ends
  * in "Z" or an offset, and OpenSSL 3.0.19 prints " GMT" after both. */
-#include <stdio.h>
 
 #include "cert_internal.h"
+#include "internal.h"
 
 static const char month_names[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -188,17 +188,17 @@ int oti_time_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_time *out)
             frac++;
     }
     char buf[64];
-    int n =
-        snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d%.*s %d GMT", month_names[tm.mon], tm.mday,
-                 tm.hour, tm.min, tm.sec, frac, frac ? (const char *)t.value + 14 : "", tm.year);
+    int n = oti_snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d%.*s %d GMT", month_names[tm.mon],
+                         tm.mday, tm.hour, tm.min, tm.sec, frac,
+                         frac ? (const char *)t.value + 14 : "", tm.year);
     if (n < 0 || (size_t)n >= sizeof buf) {
         /* A long fraction: build the text in pieces. */
         struct oti_buf b = {0};
-        snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d", month_names[tm.mon], tm.mday, tm.hour,
-                 tm.min, tm.sec);
+        oti_snprintf(buf, sizeof buf, "%s %2d %02d:%02d:%02d", month_names[tm.mon], tm.mday,
+                     tm.hour, tm.min, tm.sec);
         oti_buf_puts(&b, buf);
         oti_buf_put(&b, frac ? t.value + 14 : NULL, (size_t)frac);
-        snprintf(buf, sizeof buf, " %d GMT", tm.year);
+        oti_snprintf(buf, sizeof buf, " %d GMT", tm.year);
         oti_buf_puts(&b, buf);
         out->text = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
         oti_buf_free(&b);

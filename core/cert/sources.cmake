@@ -20,6 +20,7 @@ set(OTI_CERT_DECODER_SOURCES
 # Core files the decoder uses (allocator, errors, PEM).
 set(OTI_CERT_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/../alloc.c
+  ${CMAKE_CURRENT_LIST_DIR}/../fmt.c
   ${CMAKE_CURRENT_LIST_DIR}/../pem.c
   ${CMAKE_CURRENT_LIST_DIR}/../status.c
 )

@@ -26,7 +26,17 @@
 #define OMNITLS_PROVIDER_H
 
 #include <stdarg.h>
+#include <stddef.h>
+
+/* The formatter otls_error_setf uses: vsnprintf, unless the build names
+ * another with the same signature (a library whose backends are all linked
+ * in uses the core's own, so that it needs no <stdio.h>). */
+#ifdef OTLS_PROVIDER_VSNPRINTF
+int OTLS_PROVIDER_VSNPRINTF(char *buf, size_t size, const char *fmt, va_list ap);
+#else
 #include <stdio.h>
+#define OTLS_PROVIDER_VSNPRINTF vsnprintf
+#endif
 
 #include "omnitls.h"
 
@@ -183,7 +193,7 @@ static inline otls_status otls_error_setf(otls_error *e, otls_status code, const
     if (e) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(e->message, sizeof e->message, fmt, ap);
+        OTLS_PROVIDER_VSNPRINTF(e->message, sizeof e->message, fmt, ap);
         va_end(ap);
         e->code = code;
     }

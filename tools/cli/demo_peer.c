@@ -114,7 +114,11 @@ void cli_peer_run(struct cli_peer *p)
         snprintf(p->err, sizeof p->err, "otls_conn_new failed: %s", otls_ctx_error(p->ctx));
         goto out;
     }
-    if ((st = otls_conn_set_fd(conn, p->fd)) != OTLS_OK) {
+    st = otls_conn_set_fd(conn, p->fd);
+    if (st ==
+        OTLS_ERR_UNSUPPORTED) /* a minimal-profile library: the same socket through callbacks */
+        st = otls_conn_set_io(conn, cli_net_send, cli_net_recv, &p->fd);
+    if (st != OTLS_OK) {
         fail(p, conn, "otls_conn_set_fd", st);
         goto out;
     }

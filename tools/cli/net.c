@@ -183,3 +183,31 @@ void cli_net_close(int fd, int graceful)
     }
     close(fd);
 }
+
+/* The transport callbacks for a library built without its fd transport
+ * (OTLS_WITH_FD_TRANSPORT=OFF, the minimal profile): user points to the fd. */
+static long io_result(ssize_t n)
+{
+    if (n >= 0)
+        return (long)n;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? -2 /* OTLS_IO_WOULD_BLOCK */
+                                                   : -1 /* OTLS_IO_ERROR */;
+}
+
+long cli_net_send(void *user, const void *buf, size_t len)
+{
+    ssize_t n;
+    do
+        n = send(*(const int *)user, buf, len, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return io_result(n);
+}
+
+long cli_net_recv(void *user, void *buf, size_t len)
+{
+    ssize_t n;
+    do
+        n = recv(*(const int *)user, buf, len, 0);
+    while (n < 0 && errno == EINTR);
+    return io_result(n);
+}

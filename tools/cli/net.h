@@ -34,4 +34,9 @@ void cli_net_abort_listen(int listen_fd);
  * the peer; otherwise close at once. */
 void cli_net_close(int fd, int graceful);
 
+/* otls_send_fn/otls_recv_fn over the socket *(int *)user, for a library
+ * built without otls_conn_set_fd (the minimal profile). */
+long cli_net_send(void *user, const void *buf, size_t len);
+long cli_net_recv(void *user, void *buf, size_t len);
+
 #endif
