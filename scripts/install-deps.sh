@@ -11,6 +11,7 @@ packages=(
     python3
     gnutls-bin
     doxygen groff-base
+    clang libclang-rt-14-dev llvm
 )
 
 missing=()
