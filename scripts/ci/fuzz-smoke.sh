@@ -39,7 +39,7 @@ for t in $targets; do
     log=$f/smoke-$t.log
     if (cd "$f" && "./$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
         "$corpus" "${args[@]}") >"$log" 2>&1; then
-        echo "fuzz-smoke: $t: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') runs, $(grep -E '#[0-9]+ *DONE' "$log" | grep -oE 'cov: [0-9]+ ft: [0-9]+')"
+        echo "fuzz-smoke: $t: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') runs, $(grep -E '#[0-9]+[[:space:]]+DONE' "$log" | grep -oE 'cov: [0-9]+ ft: [0-9]+')"
     else
         echo "fuzz-smoke: $t FAILED" >&2
         grep -B5 -A40 -E '==ERROR|SUMMARY|deadly signal|Test unit written' "$log" | head -80 >&2
