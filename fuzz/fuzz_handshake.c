@@ -5,7 +5,7 @@
  * client certificates asked for, ALPN on) and shared by every input, as a
  * real server's is.
  *
- * Input: the first byte picks the size of the pieces recv hands out (1..256)
+ * Input: the first byte picks the size of the pieces recv hands out (odd, 1..255)
  * and whether recv says "would block" between pieces, so partial records and
  * the non-blocking path are fuzzed too; the rest is the byte stream. When it
  * runs out, recv reports end of stream.
