@@ -94,8 +94,11 @@ function(otls_add_plugin name)
   target_compile_options(omnitls-${name} PRIVATE ${OTLS_WARNINGS} -fvisibility=hidden)
   target_link_libraries(omnitls-${name} PRIVATE
     $<TARGET_PROPERTY:otls_backend_${name},INTERFACE_LINK_LIBRARIES>)
-  # A plugin must not leave undefined symbols for the host to fill.
-  target_link_options(omnitls-${name} PRIVATE -Wl,--no-undefined)
+  # A plugin must not leave undefined symbols for the host to fill (but the
+  # sanitizer run time, which clang links into executables only).
+  if(NOT OTLS_SANITIZE)
+    target_link_options(omnitls-${name} PRIVATE -Wl,--no-undefined)
+  endif()
   set_target_properties(omnitls-${name} PROPERTIES PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${OTLS_PLUGIN_BUILD_DIR}")
   # Relative, so that `cmake --install --prefix` and DESTDIR move it too.

@@ -13,6 +13,7 @@ packages=(
     doxygen groff-base
     valgrind
     debootstrap
+    clang libclang-rt-14-dev llvm
 )
 
 missing=()

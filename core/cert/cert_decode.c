@@ -164,14 +164,11 @@ static int decode(struct oti_dec *d, const uint8_t *der, size_t len, otls_cert *
     if (st != OTI_OK)
         return st;
 
+    /* der is the certificate's own copy (otls_cert_decode). */
     size_t n = (size_t)(cert.end - cert.start);
-    uint8_t *copy = oti_arena_alloc(d->arena, n);
-    if (copy == NULL)
-        return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
-    memcpy(copy, cert.start, n);
-    out->der = copy;
+    out->der = cert.start;
     out->der_len = n;
-    oti_sha256(copy, n, out->sha256);
+    oti_sha256(cert.start, n, out->sha256);
     return OTI_OK;
 }
 
@@ -201,10 +198,20 @@ otls_status otls_cert_decode(const uint8_t *der, size_t len, otls_cert **out, ot
     struct oti_dec d;
     memset(&d, 0, sizeof d);
     d.arena = &box->arena;
-    d.der = der;
+    /* Decoded from a copy the certificate owns: fields such as a SAN's raw
+     * bytes point into the DER, and the caller may free its buffer. */
+    uint8_t *copy = oti_arena_alloc(&box->arena, len ? len : 1);
+    if (copy == NULL) {
+        oti_arena_free(&box->arena);
+        oti_free(box);
+        return fail(err, OTLS_ERR_NO_MEMORY, "out of memory");
+    }
+    if (len)
+        memcpy(copy, der, len);
+    d.der = copy;
     d.der_len = len;
     box->cert.path_len = -1;
-    int st = refuse_bad(&d, decode(&d, der, len, &box->cert));
+    int st = refuse_bad(&d, decode(&d, copy, len, &box->cert));
     if (st != OTI_OK) {
         oti_arena_free(&box->arena);
         oti_free(box);

@@ -230,6 +230,34 @@ Test(cert_unit, typed_view_san_and_dates)
 /* ------------------------------------------------------------------------ */
 /* Arguments and inputs                                                     */
 
+/* The certificate owns every byte it points to: the caller's buffer may be
+ * overwritten and freed right after decoding (a SAN's raw bytes once
+ * pointed into it, and otls_cert_decode_pem freed its own copy). */
+Test(cert_unit, owns_its_bytes)
+{
+    otls_cert *ref = corpus_cert("cpython-allsans");
+    uint8_t *der = malloc(ref->der_len);
+    cr_assert(der != NULL);
+    memcpy(der, ref->der, ref->der_len);
+    size_t len = ref->der_len;
+    otls_cert *c = NULL;
+    otls_error err;
+    cr_assert_eq(otls_cert_decode(der, len, &c, &err), OTLS_OK, "%s", err.message);
+    char *before = NULL, *after = NULL;
+    size_t blen = 0, alen = 0;
+    cr_assert_eq(otls_cert_to_json(c, OTLS_JSON_SORT_KEYS, &before, &blen), OTLS_OK);
+    memset(der, 0, len);
+    cr_assert(c->san_count == 10 && c->san[7].raw_len == 4 &&
+              memcmp(c->san[7].raw, "\x7f\0\0\x01", 4) == 0);
+    cr_assert_eq(otls_cert_to_json(c, OTLS_JSON_SORT_KEYS, &after, &alen), OTLS_OK);
+    cr_assert(alen == blen && memcmp(before, after, alen) == 0);
+    free(der); /* after the checks, so the memset above is not optimised away */
+    otls_free_string(before);
+    otls_free_string(after);
+    otls_cert_free(c);
+    otls_cert_free(ref);
+}
+
 Test(cert_unit, arguments)
 {
     otls_cert *c = (otls_cert *)&c;

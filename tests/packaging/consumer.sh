@@ -101,8 +101,9 @@ for kind in shared static; do
     mkdir -p "$bdir"
     for ex in https_client tls_server channel_binding nonblocking_poll; do
         # shellcheck disable=SC2086 # the flags are words
-        "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$bdir/$ex" "$src/examples/$ex.c" \
-            $flags -Wl,-rpath,"$(pkg-config --variable=libdir omnitls)" ||
+        # CFLAGS/LDFLAGS: a sanitizer build's consumers are instrumented too.
+        "$cc" ${CFLAGS:-} -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$bdir/$ex" "$src/examples/$ex.c" \
+            $flags ${LDFLAGS:-} -Wl,-rpath,"$(pkg-config --variable=libdir omnitls)" ||
             fail "pkg-config build of $ex ($kind)"
     done
     needs_shared "$bdir/https_client" "$([ $kind = shared ] && echo yes || echo no)"
