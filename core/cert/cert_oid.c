@@ -171,9 +171,7 @@ void oti_oid_dotted(struct oti_buf *b, const uint8_t *oid, size_t len)
     }
 }
 
-/* OpenSSL 3.0.9+ refuses to print OIDs longer than this (RFC 2578's 128
- * sub-identifiers of 32 bits); CPython then raises. */
-#define OID_TEXT_MAX_OCTETS 586
+#define OID_TEXT_MAX_OCTETS OTI_OID_TEXT_MAX_OCTETS
 
 const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int *status)
 {
