@@ -91,11 +91,21 @@ static int check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, siz
     return match ? 0 : c->check_ip ? 2 : 1;
 }
 
-/* Keeps a copy of one certificate of the chain being verified. */
-static void record(struct oti_wolfssl_conn *c, WOLFSSL_X509 *x, int depth)
+/* Keeps a copy of one certificate of the chain being verified: from
+ * wolfSSL's X509 of it, or, when it has none (wolfSSL 5.5.4 cannot make
+ * one of an Ed25519 certificate), from the chain as received, where the
+ * depth is the index (wolfSSL walks the peer's list in order). */
+static void record(struct oti_wolfssl_conn *c, WOLFSSL *ssl, WOLFSSL_X509 *x, int depth)
 {
     int len = 0;
     const unsigned char *der = x ? wolfSSL_X509_get_der(x, &len) : NULL;
+    if (der == NULL || len <= 0) {
+        WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(ssl);
+        if (chain != NULL && depth < wolfSSL_get_chain_count(chain)) {
+            der = wolfSSL_get_chain_cert(chain, depth);
+            len = wolfSSL_get_chain_length(chain, depth);
+        }
+    }
     if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, depth, der, (size_t)len) != 0)
         c->vchain_oom = 1; /* deeper than we keep, or out of memory: never report it */
 }
@@ -146,7 +156,7 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
     if (c->vrun_done || c->vdepth == 0 || depth >= c->vdepth)
         run_start(c, depth);
     WOLFSSL_X509 *current = wolfSSL_X509_STORE_CTX_get_current_cert(store);
-    record(c, current, depth);
+    record(c, ssl, current, depth);
     if (!preverify && c->verify_err == 0) {
         int err = wolfSSL_X509_STORE_CTX_get_error(store);
         c->verify_err = err != 0 ? err : X509_V_ERR_APPLICATION_VERIFICATION;
