@@ -48,6 +48,19 @@ struct oti_wolfssl_blob {
     size_t len;
 };
 
+/* Where a certificate's names and key ids are, inside its DER (data NULL:
+ * absent). The names are whole TLVs, compared byte for byte. */
+struct oti_wolfssl_anchor {
+    struct oti_wolfssl_blob issuer, subject;
+    struct oti_wolfssl_blob aki, ski; /* key identifiers */
+};
+
+/* A trust anchor as added: its DER and where its names are in it. */
+struct oti_wolfssl_ca {
+    struct oti_wolfssl_blob der;
+    struct oti_wolfssl_anchor info;
+};
+
 /* A list of DER certificates, leaf first. */
 struct oti_wolfssl_certs {
     struct oti_wolfssl_blob cert[OTI_WOLFSSL_MAX_DEPTH];
@@ -63,7 +76,7 @@ struct oti_wolfssl_ctx {
     WOLFSSL_CTX *ctx;
     otls_role role;
     /* Trust anchors as added, to name the anchor of a verified chain. */
-    struct oti_wolfssl_blob *cas;
+    struct oti_wolfssl_ca *cas;
     size_t ca_count, ca_cap;
     /* This side's chain (DER, leaf first, concatenated) and key (DER). */
     uint8_t *own_chain;
@@ -115,7 +128,6 @@ struct oti_wolfssl_conn {
     /* What the verify callback saw. */
     struct oti_wolfssl_certs vchain; /* by depth, leaf at 0 */
     int vdepth;                      /* entries of the current run */
-    int vextra;                      /* issuers found beyond the top, at vdepth.. */
     int vrun_done;                   /* depth 0 was seen */
     int vchain_oom;                  /* a copy failed */
     int verify_ok;                   /* the last run verified the chain */
@@ -182,6 +194,16 @@ void oti_wolfssl_certs_clear(struct oti_wolfssl_certs *l);
 int oti_wolfssl_certs_copy(struct oti_wolfssl_certs *dst, const struct oti_wolfssl_certs *src);
 /* Sets slot i of l to a copy of der; 0, or -1 when out of memory. */
 int oti_wolfssl_certs_set(struct oti_wolfssl_certs *l, int i, const uint8_t *der, size_t len);
+
+/* wolfssl_anchor.c */
+/* Finds the names and key ids in a certificate; 0, or -1 when malformed. */
+int oti_wolfssl_anchor_parse(const uint8_t *der, size_t len, struct oti_wolfssl_anchor *out);
+/* The certificate names itself as its issuer. */
+int oti_wolfssl_anchor_self_issued(const uint8_t *der, size_t len);
+/* Extends a verified chain (vchain, vdepth) beyond its top with the
+ * context's CAs that issued it, up to a self-issued one, as OpenSSL's
+ * verified chain ends; sets vchain_oom when a copy fails. */
+void oti_wolfssl_anchor_complete(struct oti_wolfssl_conn *c);
 
 /* wolfssl_verify.c */
 int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);

@@ -77,7 +77,7 @@ otls_status oti_wolfssl_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, ot
         return otls_error_setf(e, OTLS_ERR_PARSE, "malformed certificate");
     if (c->ca_count == c->ca_cap) {
         size_t cap = c->ca_cap ? 2 * c->ca_cap : 8;
-        struct oti_wolfssl_blob *p = oti_wolfssl_alloc(cap * sizeof *p);
+        struct oti_wolfssl_ca *p = oti_wolfssl_alloc(cap * sizeof *p);
         if (p == NULL)
             return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
         if (c->ca_count > 0)
@@ -101,8 +101,18 @@ otls_status oti_wolfssl_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, ot
         return oti_wolfssl_lib_error(e, OTLS_ERR_PARSE, ret, "malformed certificate");
     }
     memcpy(copy, der, len);
-    c->cas[c->ca_count].data = copy;
-    c->cas[c->ca_count].len = len;
+    /* Where its names are, in the copy (wolfSSL read it, so this walk
+     * does too; if not, the anchor is never named in a chain). */
+    struct oti_wolfssl_anchor info;
+    if (oti_wolfssl_anchor_parse(der, len, &info) != 0)
+        memset(&info, 0, sizeof info);
+    struct oti_wolfssl_blob *in[] = {&info.issuer, &info.subject, &info.aki, &info.ski};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+        if (in[i]->data != NULL)
+            in[i]->data = copy + (in[i]->data - der);
+    c->cas[c->ca_count].der.data = copy;
+    c->cas[c->ca_count].der.len = len;
+    c->cas[c->ca_count].info = info;
     c->ca_count++;
     return OTLS_OK;
 }

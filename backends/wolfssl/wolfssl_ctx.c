@@ -62,7 +62,7 @@ void oti_wolfssl_ctx_free(void *ctx)
         return;
     wolfSSL_CTX_free(c->ctx); /* NULL-safe */
     for (size_t i = 0; i < c->ca_count; i++)
-        oti_wolfssl_free(c->cas[i].data);
+        oti_wolfssl_free(c->cas[i].der.data);
     oti_wolfssl_free(c->cas);
     if (c->own_key != NULL)
         oti_wolfssl_zero(c->own_key, c->own_key_len);

@@ -1,7 +1,8 @@
 /* Peer verification: the verify callback records the chain by depth
  * (wolfSSL_get0_verified_chain is wrong in 5.5: a client's lacks the root,
  * a server's has only the intermediate), completes it with the trust
- * anchor from the store, and checks names with OpenSSL's rules. */
+ * anchors from the context's own copies (wolfssl_anchor.c), and checks
+ * names with OpenSSL's rules. */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -90,65 +91,39 @@ static int check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, siz
     return match ? 0 : c->check_ip ? 2 : 1;
 }
 
-/* Keeps a copy of one certificate of the chain being verified. */
-static void record(struct oti_wolfssl_conn *c, WOLFSSL_X509 *x, int depth)
+/* Keeps a copy of one certificate of the chain being verified: from
+ * wolfSSL's X509 of it, or, when it has none (wolfSSL 5.5.4 cannot make
+ * one of an Ed25519 certificate), from the chain as received, where the
+ * depth is the index (wolfSSL walks the peer's list in order). */
+static void record(struct oti_wolfssl_conn *c, WOLFSSL *ssl, WOLFSSL_X509 *x, int depth)
 {
     int len = 0;
     const unsigned char *der = x ? wolfSSL_X509_get_der(x, &len) : NULL;
+    if (der == NULL || len <= 0) {
+        WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(ssl);
+        if (chain != NULL && depth < wolfSSL_get_chain_count(chain)) {
+            der = wolfSSL_get_chain_cert(chain, depth);
+            len = wolfSSL_get_chain_length(chain, depth);
+        }
+    }
     if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, depth, der, (size_t)len) != 0)
         c->vchain_oom = 1; /* deeper than we keep, or out of memory: never report it */
 }
 
-static WOLFSSL_X509 *parse(const struct oti_wolfssl_blob *b)
-{
-    return b->data ? wolfSSL_X509_d2i(NULL, b->data, (int)b->len) : NULL;
-}
-
-static int self_signed(WOLFSSL_X509 *x)
-{
-    return wolfSSL_X509_NAME_cmp(wolfSSL_X509_get_issuer_name(x),
-                                 wolfSSL_X509_get_subject_name(x)) == 0;
-}
-
-/* wolfSSL does not show the trust anchor to the callback when the peer
- * did not send it: find the issuers the store holds, up to a self-signed
- * one, as OpenSSL's verified chain ends. Done at the top of the chain,
- * where the store's own X509 of that certificate is at hand: parsing the
- * top again at depth 0 was an eighth of a TLS 1.3 handshake's extra cost
- * over native wolfSSL (bench/). They join the chain (vdepth) only when
- * the run verifies. */
-static void find_issuers(struct oti_wolfssl_conn *c, WOLFSSL_X509_STORE_CTX *store,
-                         WOLFSSL_X509 *top)
-{
-    WOLFSSL_X509 *cur = top, *owned = NULL;
-    while (cur != NULL && !self_signed(cur) && c->vdepth + c->vextra < OTI_WOLFSSL_MAX_DEPTH) {
-        WOLFSSL_X509 *issuer = NULL;
-        if (wolfSSL_X509_STORE_CTX_get1_issuer(&issuer, store, cur) != WOLFSSL_SUCCESS ||
-            issuer == NULL)
-            break;
-        record(c, issuer, c->vdepth + c->vextra);
-        c->vextra++;
-        wolfSSL_X509_free(owned); /* NULL-safe */
-        cur = owned = issuer;
-    }
-    wolfSSL_X509_free(owned);
-}
-
+/* The run verified: the chain so far joins the trust anchors the peer
+ * did not send (wolfSSL does not show them to the callback). */
 static void complete_chain(struct oti_wolfssl_conn *c)
 {
-    c->vdepth += c->vextra;
     c->vchain.count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
-    c->vextra = 0;
+    oti_wolfssl_anchor_complete(c);
 }
 
 int oti_wolfssl_self_signed_top(const struct oti_wolfssl_conn *c)
 {
     if (c->vdepth <= 0 || c->vdepth > OTI_WOLFSSL_MAX_DEPTH)
         return 0;
-    WOLFSSL_X509 *x = parse(&c->vchain.cert[c->vdepth - 1]);
-    int self = x != NULL && self_signed(x);
-    wolfSSL_X509_free(x);
-    return self;
+    const struct oti_wolfssl_blob *top = &c->vchain.cert[c->vdepth - 1];
+    return top->data != NULL && oti_wolfssl_anchor_self_issued(top->data, top->len);
 }
 
 static void run_start(struct oti_wolfssl_conn *c, int depth)
@@ -157,7 +132,6 @@ static void run_start(struct oti_wolfssl_conn *c, int depth)
     c->vdepth = depth + 1;
     c->vchain.count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
     c->vrun_done = 0;
-    c->vextra = 0;
     c->vchain_oom = 0;
     c->verify_ok = 0;
     c->verify_err = 0;
@@ -182,9 +156,7 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
     if (c->vrun_done || c->vdepth == 0 || depth >= c->vdepth)
         run_start(c, depth);
     WOLFSSL_X509 *current = wolfSSL_X509_STORE_CTX_get_current_cert(store);
-    record(c, current, depth);
-    if (preverify && depth == c->vdepth - 1 && current != NULL)
-        find_issuers(c, store, current);
+    record(c, ssl, current, depth);
     if (!preverify && c->verify_err == 0) {
         int err = wolfSSL_X509_STORE_CTX_get_error(store);
         c->verify_err = err != 0 ? err : X509_V_ERR_APPLICATION_VERIFICATION;

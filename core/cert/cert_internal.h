@@ -215,7 +215,12 @@ void oti_oid_dotted(struct oti_buf *b, const uint8_t *oid, size_t len);
  * decides whether it matters) or OTLS_ERR_NO_MEMORY. */
 const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int *status);
 
-/* Fills an otls_cert_oid (dotted + name) in the arena. */
+/* OpenSSL 3.0.9+ refuses to print OIDs longer than this (RFC 2578's 128
+ * sub-identifiers of 32 bits); CPython then raises. */
+#define OTI_OID_TEXT_MAX_OCTETS 586
+
+/* Fills an otls_cert_oid (dotted + name) in the arena; out->name is then
+ * what oti_oid_text gives for an OID it can print. */
 int oti_oid_fill(struct oti_dec *d, const uint8_t *oid, size_t len, otls_cert_oid *out);
 
 /* Encoded OIDs the decoder looks for. */

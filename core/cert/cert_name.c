@@ -85,10 +85,11 @@ static int render_value(struct oti_dec *d, const struct oti_elem *v, otls_cert_a
     return st;
 }
 
-/* One AttributeTypeAndValue. canon: pass one of a Name, which also makes
- * the string conversions x509_name_canon makes. */
-static int entry(struct oti_dec *d, struct oti_cur *c, struct sink *s, bool canon,
-                 int *render_error)
+/* One AttributeTypeAndValue read and checked, its type and value in *type
+ * and *value. canon: pass one of a Name, which also makes the string
+ * conversions x509_name_canon makes. */
+static int entry_parse(struct oti_dec *d, struct oti_cur *c, bool canon, struct oti_elem *type_out,
+                       struct oti_elem *value_out)
 {
     struct oti_elem seq, type, value;
     int st = oti_asn1_take(d, c, OTI_CLASS_UNIVERSAL, OTI_TAG_SEQUENCE, 1, false, &seq);
@@ -123,18 +124,25 @@ static int entry(struct oti_dec *d, struct oti_cur *c, struct sink *s, bool cano
     if (st != OTI_OK)
         return st;
 
-    if (s == NULL) {
-        /* Pass one: x509_name_canon converts the string types it knows
-         * and fails the whole name on a bad one. */
-        if (canon && (value.tag == OTI_TAG_UTF8STRING || value.tag == OTI_TAG_BMPSTRING ||
-                      value.tag == OTI_TAG_UNIVERSALSTRING)) {
-            st = oti_string_check(d, value.tag, value.value, value.len);
-            if (st != OTI_OK)
-                return st;
-        }
-        return OTI_OK;
+    /* x509_name_canon converts the string types it knows and fails the
+     * whole name on a bad one. */
+    if (canon && (value.tag == OTI_TAG_UTF8STRING || value.tag == OTI_TAG_BMPSTRING ||
+                  value.tag == OTI_TAG_UNIVERSALSTRING)) {
+        st = oti_string_check(d, value.tag, value.value, value.len);
+        if (st != OTI_OK)
+            return st;
     }
+    *type_out = type;
+    *value_out = value;
+    return OTI_OK;
+}
 
+/* Pass two: one attribute, read by entry_parse, into s. */
+static int entry_fill(struct oti_dec *d, const struct oti_elem *t, const struct oti_elem *v,
+                      struct sink *s, int *render_error)
+{
+    const struct oti_elem type = *t, value = *v;
+    int st;
     otls_cert_attr *attr = &s->attrs[s->nattr++];
     memset(attr, 0, sizeof *attr);
     otls_cert_oid o;
@@ -142,11 +150,11 @@ static int entry(struct oti_dec *d, struct oti_cur *c, struct sink *s, bool cano
     if (st != OTI_OK)
         return st;
     attr->oid = o.oid;
-    /* CPython's key: OBJ_obj2txt(no_name=0), which can fail. */
-    attr->name = oti_oid_text(d, type.value, type.len, &st);
-    if (st == OTLS_ERR_NO_MEMORY)
-        return st;
-    if (st != OTI_OK) {
+    /* CPython's key: OBJ_obj2txt(no_name=0), which fails for long OIDs;
+     * else it is the long name or the dotted form, as o.name (looking it
+     * up again cost a tenth of a name's decoding; bench/). */
+    attr->name = o.name;
+    if (type.len > OTI_OID_TEXT_MAX_OCTETS) {
         attr->name = attr->oid;
         oti_render_fail(d, render_error,
                         "a name attribute type of %zu octets: OpenSSL cannot print it, so "
@@ -156,12 +164,25 @@ static int entry(struct oti_dec *d, struct oti_cur *c, struct sink *s, bool cano
     return render_value(d, &value, attr, render_error);
 }
 
-/* Walks the RDNs: pass one (s == NULL) checks and counts, pass two fills. */
+/* What pass one read, so that pass two need not read it again (that was
+ * a fifth of a name's decoding; bench/). Names with more attributes than
+ * this are read twice. */
+#define SAVED_MAX 32
+struct saved {
+    struct oti_elem type[SAVED_MAX], value[SAVED_MAX];
+    size_t rdn_count[SAVED_MAX]; /* attributes of each non-empty RDN */
+    bool complete;
+};
+
+/* Walks the RDNs: pass one (s == NULL) checks and counts, and keeps what it
+ * read in sv while it fits; pass two fills. */
 static int walk(struct oti_dec *d, const struct oti_elem *name, struct sink *s, size_t *nrdn,
-                size_t *nattr, int *render_error)
+                size_t *nattr, int *render_error, struct saved *sv)
 {
     struct oti_cur rdns = oti_cur_of(name);
     *nrdn = *nattr = 0;
+    if (s == NULL)
+        sv->complete = true;
     while (!oti_cur_empty(&rdns)) {
         struct oti_elem set;
         int st = oti_asn1_take(d, &rdns, OTI_CLASS_UNIVERSAL, OTI_TAG_SET, -1, false, &set);
@@ -170,9 +191,18 @@ static int walk(struct oti_dec *d, const struct oti_elem *name, struct sink *s, 
         struct oti_cur attrs = oti_cur_of(&set);
         size_t first = s ? s->nattr : 0, count = 0;
         while (!oti_cur_empty(&attrs)) {
-            st = entry(d, &attrs, s, true, render_error);
+            struct oti_elem type, value;
+            st = entry_parse(d, &attrs, s == NULL, &type, &value);
+            if (st == OTI_OK && s != NULL)
+                st = entry_fill(d, &type, &value, s, render_error);
             if (st != OTI_OK)
                 return st;
+            if (s == NULL && *nattr + count < SAVED_MAX) {
+                sv->type[*nattr + count] = type;
+                sv->value[*nattr + count] = value;
+            } else if (s == NULL) {
+                sv->complete = false;
+            }
             count++;
         }
         if (count == 0)
@@ -181,6 +211,10 @@ static int walk(struct oti_dec *d, const struct oti_elem *name, struct sink *s, 
             s->rdns[s->nrdn].attrs = &s->attrs[first];
             s->rdns[s->nrdn].count = count;
             s->nrdn++;
+        } else if (*nrdn < SAVED_MAX) {
+            sv->rdn_count[*nrdn] = count;
+        } else {
+            sv->complete = false;
         }
         (*nrdn)++;
         *nattr += count;
@@ -188,9 +222,29 @@ static int walk(struct oti_dec *d, const struct oti_elem *name, struct sink *s, 
     return OTI_OK;
 }
 
+/* Pass two from what pass one kept. */
+static int fill_saved(struct oti_dec *d, const struct saved *sv, size_t nrdn, struct sink *s,
+                      int *render_error)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < nrdn; r++) {
+        size_t first = s->nattr;
+        for (size_t i = 0; i < sv->rdn_count[r]; i++, k++) {
+            int st = entry_fill(d, &sv->type[k], &sv->value[k], s, render_error);
+            if (st != OTI_OK)
+                return st;
+        }
+        s->rdns[s->nrdn].attrs = &s->attrs[first];
+        s->rdns[s->nrdn].count = sv->rdn_count[r];
+        s->nrdn++;
+    }
+    return OTI_OK;
+}
+
 int oti_name_entry_check(struct oti_dec *d, struct oti_cur *c)
 {
-    return entry(d, c, NULL, false, NULL);
+    struct oti_elem type, value;
+    return entry_parse(d, c, false, &type, &value);
 }
 
 int oti_name_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_name *out, int *render_error)
@@ -207,7 +261,8 @@ int oti_name_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_name *out, i
     c->p = name.end;
 
     size_t nrdn, nattr;
-    st = walk(d, &name, NULL, &nrdn, &nattr, render_error);
+    struct saved sv;
+    st = walk(d, &name, NULL, &nrdn, &nattr, render_error, &sv);
     if (st != OTI_OK)
         return st;
     if (nrdn == 0)
@@ -217,7 +272,10 @@ int oti_name_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_name *out, i
     s.attrs = oti_arena_calloc(d->arena, nattr, sizeof *s.attrs);
     if (s.rdns == NULL || s.attrs == NULL)
         return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
-    st = walk(d, &name, &s, &nrdn, &nattr, render_error);
+    if (sv.complete)
+        st = fill_saved(d, &sv, nrdn, &s, render_error);
+    else
+        st = walk(d, &name, &s, &nrdn, &nattr, render_error, &sv);
     if (st != OTI_OK)
         return st;
     out->rdns = s.rdns;

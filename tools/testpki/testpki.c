@@ -91,6 +91,8 @@ static EVP_PKEY *make_key(enum tpki_key_type type)
 {
     if (type == TPKI_RSA)
         return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    if (type == TPKI_ED25519)
+        return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 }
 
@@ -158,7 +160,8 @@ static X509 *make_cert(enum role r, const struct tpki_opts *o, EVP_PKEY *key, X5
                                     0) ||
         !X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name) ||
         !X509_set_pubkey(cert, key) || !add_extensions(cert, issuer ? issuer : cert, r, o) ||
-        X509_sign(cert, issuer_key, EVP_sha256()) <= 0) {
+        X509_sign(cert, issuer_key,
+                  EVP_PKEY_get_id(issuer_key) == EVP_PKEY_ED25519 ? NULL : EVP_sha256()) <= 0) {
         X509_free(cert);
         return NULL;
     }
@@ -247,7 +250,8 @@ int tpki_generate_opts(struct tpki *out, const struct tpki_opts *opts, char *err
     /* Zeroed first, so that *out is always safe to tpki_free(). */
     if (out != NULL)
         memset(out, 0, sizeof *out);
-    if (out == NULL || opts == NULL || (opts->key != TPKI_EC && opts->key != TPKI_RSA)) {
+    if (out == NULL || opts == NULL ||
+        (opts->key != TPKI_EC && opts->key != TPKI_RSA && opts->key != TPKI_ED25519)) {
         if (err != NULL && err_len > 0)
             snprintf(err, err_len, "tpki_generate: bad argument");
         return -1;
@@ -259,7 +263,9 @@ int tpki_generate_opts(struct tpki *out, const struct tpki_opts *opts, char *err
         int self = r == ROOT || (r == SERVER && opts->self_signed_server);
         if ((key[r] = make_key(opts->key)) == NULL) {
             snprintf(what, sizeof what, "%s %s key", role_names[r],
-                     opts->key == TPKI_RSA ? "RSA-2048" : "P-256");
+                     opts->key == TPKI_RSA       ? "RSA-2048"
+                     : opts->key == TPKI_ED25519 ? "Ed25519"
+                                                 : "P-256");
             fail(err, err_len, what);
             goto done;
         }

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum tpki_key_type { TPKI_EC = 0, TPKI_RSA = 1 };
+/* TPKI_ED25519: every certificate has an Ed25519 key (signed without a
+ * digest); not a dimension of the test matrix, for the tests that need it. */
+enum tpki_key_type { TPKI_EC = 0, TPKI_RSA = 1, TPKI_ED25519 = 2 };
 
 struct tpki_blob {
     uint8_t *data; /* malloc'd; PEM blobs are also NUL-terminated */

@@ -76,6 +76,10 @@ case("name_multivalued_rdn", subject=name([("2.5.4.42", utf8("Given")), ("2.5.4.
                                           (CN, utf8("x"))))
 case("name_empty_rdn_skipped", subject=seq(set_(), set_(attr(CN, utf8("a"))), set_()))
 case("name_empty", subject=seq(), issuer=seq())
+# More attributes than the decoder keeps from its first pass (32): read twice.
+case("name_many_rdns", subject=seq(*[set_(attr("2.5.4.11", utf8("u%d" % i))) for i in range(40)]))
+case("name_many_attrs_one_rdn",
+     subject=seq(set_(*[attr("2.5.4.11", utf8("u%d" % i)) for i in range(40)])))
 case("name_long_names", subject=name(("0.9.2342.19200300.100.1.25", ia5("example")),
                                      ("0.9.2342.19200300.100.1.1", utf8("uid")),
                                      ("1.3.6.1.4.1.311.60.2.1.3", printable("DE")),
