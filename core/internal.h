@@ -53,6 +53,9 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
 #define oti_conn_fail(conn, code, ...)                                                             \
     oti_set_error((conn)->error, sizeof(conn)->error, code, __VA_ARGS__)
 
+/* ctx.c: hands ctx->cfg to the backend; records its error on failure. */
+otls_status oti_ctx_apply(otls_ctx *ctx);
+
 /* registry.c */
 const struct otls_provider *oti_provider_find(const char *name);
 /* Why plugin modules that were found failed to load ("" if none did); and
@@ -66,6 +69,7 @@ struct otls_ctx {
     struct otls_ctx_config cfg;    /* points into the owned arrays below */
     uint16_t *suites;              /* owned copy of cfg.suites */
     uint8_t *alpn_wire;            /* owned copy of cfg.alpn_wire */
+    uint16_t *groups;              /* owned copy of cfg.groups */
     uint32_t flags;                /* OTLS_FLAG_* */
     struct oti_der_list own_chain; /* this side's certificates, leaf first */
     char error[256];
