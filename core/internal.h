@@ -76,8 +76,18 @@ struct otls_ctx {
 };
 
 /* Everything introspection answers, taken once when the handshake ends. */
+/* The session facts kept: otls_session_facts without its two fixed 256-byte
+ * buffers (per-connection memory, issue 8): the strings point into one
+ * exact allocation, or at "" when both are empty. */
+struct oti_session {
+    uint16_t version, suite;
+    int resumed, extended_master_secret, peer_verified;
+    const char *alpn, *server_name;
+    char *strings; /* owned; NULL when both are "" */
+};
+
 struct oti_facts {
-    struct otls_session_facts session;
+    struct oti_session session;
     struct oti_der_list peer_chain;
     struct oti_der_list verified_chain;
     otls_cipher_info cipher;
@@ -97,11 +107,12 @@ struct oti_facts {
 
 struct otls_conn {
     otls_ctx *ctx;
-    void *state;           /* prov->conn_size bytes */
-    bool started;          /* prov->conn_init ran */
-    bool done;             /* handshake complete, facts taken */
-    otls_status fatal;     /* a failed handshake leaves the connection unusable */
-    char fatal_error[256]; /* its message, given again by later calls */
+    void *state;       /* prov->conn_size bytes */
+    bool started;      /* prov->conn_init ran */
+    bool done;         /* handshake complete, facts taken */
+    otls_status fatal; /* a failed handshake leaves the connection unusable */
+    char *fatal_error; /* its message, given again by later calls (owned; NULL:
+                        * out of memory) */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
