@@ -84,6 +84,15 @@ static otls_ctx *make_ctx(const struct bench_cfg *cfg, otls_role role, char *err
         otls_ctx_free(ctx);
         return NULL;
     }
+    /* A wolfSSL server limits TLS 1.3 groups only (UNSUPPORTED on 1.2): the
+     * P-256-only client then decides alone, as in native_wolfssl.c. */
+    otls_status gs = otls_ctx_set_groups(ctx, BENCH_GROUPS);
+    if ((gs != OTLS_OK && !(gs == OTLS_ERR_UNSUPPORTED && role == OTLS_SERVER)) ||
+        otls_ctx_set_sessions(ctx, OTLS_SESSIONS_OFF) != OTLS_OK) {
+        ctx_fail(ctx, err, len, "groups/sessions");
+        otls_ctx_free(ctx);
+        return NULL;
+    }
     return ctx;
 }
 

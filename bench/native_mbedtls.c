@@ -1,8 +1,8 @@
 /* The workloads on mbedTLS 2.28's own API, set up as the omnitls mbedTLS
  * backend sets up its connections (a CTR-DRBG per role shared by its
- * connections; server: SNI callback, session cache and tickets; client:
- * mbedtls_ssl_set_hostname for SNI and the name check). One configuration
- * per role, as a native program would have. mbedTLS 2.28 has no TLS 1.3. */
+ * connections; P-256 only; server: SNI callback, no session cache nor
+ * tickets; client: no tickets, mbedtls_ssl_set_hostname for SNI and the name check). One
+ * configuration per role, as a native program would have. mbedTLS 2.28 has no TLS 1.3. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +12,7 @@
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
-#include <mbedtls/ssl_cache.h>
-#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/ecp.h>
 #include <mbedtls/version.h>
 
 #include "bench.h"
@@ -27,8 +26,7 @@ struct role {
 static struct role client, server;
 static mbedtls_x509_crt ca, own;
 static mbedtls_pk_context own_key;
-static mbedtls_ssl_cache_context cache;
-static mbedtls_ssl_ticket_context ticket;
+static const mbedtls_ecp_group_id p256_only[] = {MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_NONE};
 static const int suites[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, 0};
 
 struct conn {
@@ -105,15 +103,11 @@ static int init(const struct bench_cfg *cfg, char *err, size_t len)
     if ((ret = mbedtls_ssl_conf_own_cert(&server.conf, &own, &own_key)) != 0)
         return fail(err, len, "own cert", ret);
     mbedtls_ssl_conf_sni(&server.conf, sni_cb, NULL);
-    mbedtls_ssl_cache_init(&cache);
-    mbedtls_ssl_ticket_init(&ticket);
-    if ((ret = mbedtls_ssl_ticket_setup(&ticket, mbedtls_ctr_drbg_random, &server.drbg,
-                                        MBEDTLS_CIPHER_AES_256_GCM, 7200)) != 0)
-        return fail(err, len, "tickets", ret);
-    mbedtls_ssl_conf_session_cache(&server.conf, &cache, mbedtls_ssl_cache_get,
-                                   mbedtls_ssl_cache_set);
-    mbedtls_ssl_conf_session_tickets_cb(&server.conf, mbedtls_ssl_ticket_write,
-                                        mbedtls_ssl_ticket_parse, &ticket);
+    /* Full handshakes only: no session cache, no tickets (the client asks
+     * for none), P-256 only on both ends. */
+    mbedtls_ssl_conf_session_tickets(&client.conf, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+    mbedtls_ssl_conf_curves(&client.conf, p256_only);
+    mbedtls_ssl_conf_curves(&server.conf, p256_only);
     return 0;
 }
 
@@ -126,8 +120,6 @@ static void role_free(struct role *r)
 
 static void cleanup(void)
 {
-    mbedtls_ssl_ticket_free(&ticket);
-    mbedtls_ssl_cache_free(&cache);
     role_free(&client);
     role_free(&server);
     mbedtls_x509_crt_free(&ca);

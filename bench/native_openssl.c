@@ -1,7 +1,7 @@
 /* The workloads on OpenSSL's own API, set up as the omnitls OpenSSL backend
- * sets up its SSL_CTX (server: session id context, SNI callback, server
- * cipher preference, OpenSSL's default session cache and tickets; client:
- * SNI, SSL_set1_host without partial wildcards), so that the difference
+ * sets up its SSL_CTX (both: P-256 only, no tickets; server: session id
+ * context, SNI callback, server cipher preference, session cache off and no
+ * TLS 1.3 tickets; client: SNI, SSL_set1_host without partial wildcards), so that the difference
  * with bench_omnitls is omnitls's own code. */
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +51,14 @@ static int init(const struct bench_cfg *cfg, char *err, size_t len)
         return fail(err, len, "SSL_CTX_new");
     if (!versions(client_ctx, cfg->tls13) || !versions(server_ctx, cfg->tls13))
         return fail(err, len, "versions/suites");
+    SSL_CTX *both[2] = {client_ctx, server_ctx};
+    for (int i = 0; i < 2; i++) {
+        if (!SSL_CTX_set1_groups_list(both[i], "P-256"))
+            return fail(err, len, "groups");
+        SSL_CTX_set_options(both[i], SSL_OP_NO_TICKET);
+    }
+    SSL_CTX_set_session_cache_mode(server_ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(server_ctx, 0);
     snprintf(path, sizeof path, "%s/root.pem", cfg->pki_dir);
     if (!SSL_CTX_load_verify_file(client_ctx, path))
         return fail(err, len, path);

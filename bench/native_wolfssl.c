@@ -1,6 +1,6 @@
 /* The workloads on wolfSSL's own API, set up as the omnitls wolfSSL backend
- * sets up its contexts (grouped flights, session tickets on, and on the
- * server a session id context with TLS 1.2 tickets off; client: SNI and
+ * sets up its contexts (grouped flights, P-256 only, tickets and session
+ * cache off, a server session id context; client: SNI and
  * wolfSSL_check_domain_name). Its own executable: libwolfssl's SSL_*
  * symbols would replace libssl's in a process that has both. */
 #include <wolfssl/options.h> /* first, as wolfSSL requires */
@@ -59,7 +59,8 @@ static int init(const struct bench_cfg *cfg, char *err, size_t len)
         WOLFSSL_SUCCESS)
         return fail(err, len, path, ret);
     if (wolfSSL_CTX_set_session_id_context(server_ctx, sid, sizeof sid - 1) != WOLFSSL_SUCCESS ||
-        wolfSSL_CTX_NoTicketTLSv12(server_ctx) != WOLFSSL_SUCCESS)
+        wolfSSL_CTX_NoTicketTLSv12(server_ctx) != WOLFSSL_SUCCESS ||
+        wolfSSL_CTX_set_session_cache_mode(server_ctx, WOLFSSL_SESS_CACHE_OFF) != WOLFSSL_SUCCESS)
         return fail(err, len, "server session settings", 0);
     wolfSSL_CTX_set_verify(server_ctx, WOLFSSL_VERIFY_NONE, NULL);
     return 0;
@@ -82,6 +83,22 @@ static void *conn_new(int server, int fd, char *err, size_t len)
     }
     if (!use_tls13)
         wolfSSL_set_options(ssl, WOLFSSL_OP_NO_TLSv1_3);
+    /* P-256 only and no tickets, per connection as the backend does it (a
+     * server limits TLS 1.3 groups only; it issues no TLS 1.2 tickets). */
+    int p256 = WOLFSSL_ECC_SECP256R1;
+    if ((!server || use_tls13) &&
+        (wolfSSL_UseSupportedCurve(ssl, WOLFSSL_ECC_SECP256R1) != WOLFSSL_SUCCESS ||
+         (use_tls13 && wolfSSL_set_groups(ssl, &p256, 1) != WOLFSSL_SUCCESS))) {
+        fail(err, len, "groups", 0);
+        wolfSSL_free(ssl);
+        return NULL;
+    }
+    if ((server && use_tls13 && wolfSSL_no_ticket_TLSv13(ssl) != 0) ||
+        (!server && wolfSSL_NoTicketTLSv12(ssl) != WOLFSSL_SUCCESS)) {
+        fail(err, len, "tickets", 0);
+        wolfSSL_free(ssl);
+        return NULL;
+    }
     if (server)
         return ssl;
     if (wolfSSL_UseSNI(ssl, WOLFSSL_SNI_HOST_NAME, BENCH_HOSTNAME,

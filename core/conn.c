@@ -33,6 +33,7 @@ void otls_conn_free(otls_conn *conn)
     oti_session_release(conn->session);
     oti_hello_tap_free(&conn->tap);
     oti_facts_free(&conn->facts);
+    oti_free(conn->fatal_error);
     oti_free(conn);
     oti_objects_add(-1);
 }
@@ -171,6 +172,11 @@ static otls_status backend_result(otls_conn *conn, otls_status st, const otls_er
     return st;
 }
 
+static const char *fatal_text(const otls_conn *conn)
+{
+    return conn->fatal_error ? conn->fatal_error : "out of memory keeping the error";
+}
+
 otls_status otls_handshake(otls_conn *conn)
 {
     if (conn == NULL)
@@ -178,7 +184,7 @@ otls_status otls_handshake(otls_conn *conn)
     if (conn->done)
         return OTLS_OK;
     if (conn->fatal) /* the failure again, with its message */
-        return oti_conn_fail(conn, conn->fatal, "%s", conn->fatal_error);
+        return oti_conn_fail(conn, conn->fatal, "%s", fatal_text(conn));
     otls_status st = conn->started ? OTLS_OK : start(conn);
     if (st >= 0) {
         otls_error e = {0};
@@ -197,7 +203,13 @@ otls_status otls_handshake(otls_conn *conn)
     }
     if (st < 0) {
         conn->fatal = st;
-        memcpy(conn->fatal_error, conn->error, sizeof conn->fatal_error);
+        /* Kept apart (conn->error changes with later calls), sized to the
+         * message: most connections never fail. */
+        size_t len = strlen(conn->error) + 1;
+        oti_free(conn->fatal_error);
+        conn->fatal_error = oti_malloc(len);
+        if (conn->fatal_error)
+            memcpy(conn->fatal_error, conn->error, len);
     }
     return st;
 }
@@ -242,7 +254,7 @@ otls_status oti_conn_ready(otls_conn *conn)
 {
     if (conn->fatal)
         return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE,
-                             "the handshake has not completed: it failed (%s)", conn->fatal_error);
+                             "the handshake has not completed: it failed (%s)", fatal_text(conn));
     if (!conn->done)
         return oti_conn_fail(conn, OTLS_ERR_HANDSHAKE_NOT_DONE, "the handshake has not completed");
     return OTLS_OK;

@@ -64,16 +64,44 @@ static otls_status take_chains(otls_conn *conn)
     return OTLS_OK;
 }
 
+/* Copies the facts, the two strings into one allocation of their size. */
+static otls_status keep_session(struct oti_session *out, struct otls_session_facts *s)
+{
+    s->alpn[sizeof s->alpn - 1] = '\0';
+    s->server_name[sizeof s->server_name - 1] = '\0';
+    out->version = s->version;
+    out->suite = s->suite;
+    out->resumed = s->resumed;
+    out->extended_master_secret = s->extended_master_secret;
+    out->peer_verified = s->peer_verified;
+    out->alpn = out->server_name = "";
+    size_t a = strlen(s->alpn), n = strlen(s->server_name);
+    if (a + n == 0)
+        return OTLS_OK;
+    oti_free(out->strings);
+    out->strings = oti_malloc(a + 1 + n + 1);
+    if (out->strings == NULL)
+        return OTLS_ERR_NO_MEMORY;
+    memcpy(out->strings, s->alpn, a + 1);
+    memcpy(out->strings + a + 1, s->server_name, n + 1);
+    out->alpn = out->strings;
+    out->server_name = out->strings + a + 1;
+    return OTLS_OK;
+}
+
 otls_status oti_facts_take(otls_conn *conn)
 {
     struct oti_facts *f = &conn->facts;
     const struct otls_provider *prov = conn->ctx->prov;
 
-    otls_status st = prov->session(conn->state, &f->session);
+    struct otls_session_facts s; /* the backend's answer; ~530 bytes, on the stack */
+    memset(&s, 0, sizeof s);
+    otls_status st = prov->session(conn->state, &s);
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: could not read the session", prov->name);
-    f->session.alpn[sizeof f->session.alpn - 1] = '\0';
-    f->session.server_name[sizeof f->session.server_name - 1] = '\0';
+    st = keep_session(&f->session, &s);
+    if (st < 0)
+        return oti_conn_fail(conn, st, "out of memory");
 
     const struct oti_suite *suite = oti_suite_by_id(f->session.suite);
     if (suite) {
@@ -102,5 +130,8 @@ void oti_facts_free(struct oti_facts *f)
     oti_der_list_clear(&f->verified_chain);
     oti_free(f->shared);
     f->shared = NULL;
+    oti_free(f->session.strings);
+    f->session.strings = NULL;
+    f->session.alpn = f->session.server_name = "";
     f->shared_count = 0;
 }

@@ -4,7 +4,7 @@
 #include "cipher_suites.h"
 #include "internal.h"
 
-static otls_status apply(otls_ctx *ctx)
+otls_status oti_ctx_apply(otls_ctx *ctx)
 {
     otls_error e = {0};
     otls_status st = ctx->prov->ctx_configure(ctx->state, &ctx->cfg, &e);
@@ -58,11 +58,12 @@ otls_ctx *otls_ctx_new(const char *backend, otls_role role, otls_error *err)
     ctx->cfg.check_hostname = role == OTLS_CLIENT;
     ctx->cfg.min_version = OTLS_TLS1_2;
     ctx->cfg.max_version = (prov->features & OTLS_FEAT_TLS13) ? OTLS_TLS1_3 : OTLS_TLS1_2;
+    ctx->cfg.sessions = OTLS_SESSIONS_DEFAULT;
     oti_objects_add(1);
 
     otls_status st = prov->ctx_init(state, role, err);
     if (st >= 0)
-        st = apply(ctx);
+        st = oti_ctx_apply(ctx);
     else
         oti_ctx_fail(ctx, st, "%s: %s", prov->name, err->message);
     if (st < 0) {
@@ -82,6 +83,7 @@ void otls_ctx_free(otls_ctx *ctx)
     oti_free(ctx->state);
     oti_free(ctx->suites);
     oti_free(ctx->alpn_wire);
+    oti_free(ctx->groups);
     oti_der_list_clear(&ctx->own_chain);
     oti_free(ctx);
     oti_objects_add(-1);
@@ -105,7 +107,7 @@ otls_status otls_ctx_set_verify(otls_ctx *ctx, otls_verify mode)
         return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "unknown verify mode %d", (int)mode);
     otls_verify old = ctx->cfg.verify;
     ctx->cfg.verify = mode;
-    otls_status st = apply(ctx);
+    otls_status st = oti_ctx_apply(ctx);
     if (st < 0)
         ctx->cfg.verify = old;
     return st;
@@ -118,7 +120,7 @@ otls_status otls_ctx_set_check_hostname(otls_ctx *ctx, int on)
     if (ctx->cfg.role != OTLS_CLIENT)
         return oti_ctx_fail(ctx, OTLS_ERR_STATE, "hostname checking is for client contexts");
     ctx->cfg.check_hostname = on != 0;
-    return apply(ctx);
+    return oti_ctx_apply(ctx);
 }
 
 otls_status otls_ctx_set_versions(otls_ctx *ctx, otls_tls_version min, otls_tls_version max)
@@ -140,7 +142,7 @@ otls_status otls_ctx_set_versions(otls_ctx *ctx, otls_tls_version min, otls_tls_
     uint16_t old_lo = ctx->cfg.min_version, old_hi = ctx->cfg.max_version;
     ctx->cfg.min_version = lo;
     ctx->cfg.max_version = hi;
-    otls_status st = apply(ctx);
+    otls_status st = oti_ctx_apply(ctx);
     if (st < 0) {
         ctx->cfg.min_version = old_lo;
         ctx->cfg.max_version = old_hi;
@@ -195,7 +197,7 @@ otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list)
     struct otls_ctx_config old = ctx->cfg;
     ctx->cfg.suites = ids;
     ctx->cfg.suite_count = n;
-    otls_status st = apply(ctx);
+    otls_status st = oti_ctx_apply(ctx);
     if (st < 0) {
         ctx->cfg = old;
         oti_free(ids);
@@ -239,7 +241,7 @@ otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_
     struct otls_ctx_config old = ctx->cfg;
     ctx->cfg.alpn_wire = wire;
     ctx->cfg.alpn_wire_len = count > 0 ? total : 0;
-    otls_status st = apply(ctx);
+    otls_status st = oti_ctx_apply(ctx);
     if (st < 0) {
         ctx->cfg = old;
         oti_free(wire);
@@ -248,6 +250,21 @@ otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_
     oti_free(ctx->alpn_wire);
     ctx->alpn_wire = wire;
     return OTLS_OK;
+}
+
+otls_status otls_ctx_set_sessions(otls_ctx *ctx, uint32_t flags)
+{
+    if (ctx == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    if (flags & ~(uint32_t)OTLS_SESSIONS_DEFAULT)
+        return oti_ctx_fail(ctx, OTLS_ERR_INVALID_ARGUMENT, "unknown session flags 0x%x",
+                            (unsigned)(flags & ~(uint32_t)OTLS_SESSIONS_DEFAULT));
+    uint32_t old = ctx->cfg.sessions;
+    ctx->cfg.sessions = flags;
+    otls_status st = oti_ctx_apply(ctx);
+    if (st < 0)
+        ctx->cfg.sessions = old;
+    return st;
 }
 
 otls_status otls_ctx_set_flags(otls_ctx *ctx, uint32_t flags)

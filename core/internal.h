@@ -53,6 +53,9 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
 #define oti_conn_fail(conn, code, ...)                                                             \
     oti_set_error((conn)->error, sizeof(conn)->error, code, __VA_ARGS__)
 
+/* ctx.c: hands ctx->cfg to the backend; records its error on failure. */
+otls_status oti_ctx_apply(otls_ctx *ctx);
+
 /* registry.c */
 const struct otls_provider *oti_provider_find(const char *name);
 /* Why plugin modules that were found failed to load ("" if none did); and
@@ -66,14 +69,25 @@ struct otls_ctx {
     struct otls_ctx_config cfg;    /* points into the owned arrays below */
     uint16_t *suites;              /* owned copy of cfg.suites */
     uint8_t *alpn_wire;            /* owned copy of cfg.alpn_wire */
+    uint16_t *groups;              /* owned copy of cfg.groups */
     uint32_t flags;                /* OTLS_FLAG_* */
     struct oti_der_list own_chain; /* this side's certificates, leaf first */
     char error[256];
 };
 
 /* Everything introspection answers, taken once when the handshake ends. */
+/* The session facts kept: otls_session_facts without its two fixed 256-byte
+ * buffers (per-connection memory, issue 8): the strings point into one
+ * exact allocation, or at "" when both are empty. */
+struct oti_session {
+    uint16_t version, suite;
+    int resumed, extended_master_secret, peer_verified;
+    const char *alpn, *server_name;
+    char *strings; /* owned; NULL when both are "" */
+};
+
 struct oti_facts {
-    struct otls_session_facts session;
+    struct oti_session session;
     struct oti_der_list peer_chain;
     struct oti_der_list verified_chain;
     otls_cipher_info cipher;
@@ -93,11 +107,12 @@ struct oti_facts {
 
 struct otls_conn {
     otls_ctx *ctx;
-    void *state;           /* prov->conn_size bytes */
-    bool started;          /* prov->conn_init ran */
-    bool done;             /* handshake complete, facts taken */
-    otls_status fatal;     /* a failed handshake leaves the connection unusable */
-    char fatal_error[256]; /* its message, given again by later calls */
+    void *state;       /* prov->conn_size bytes */
+    bool started;      /* prov->conn_init ran */
+    bool done;         /* handshake complete, facts taken */
+    otls_status fatal; /* a failed handshake leaves the connection unusable */
+    char *fatal_error; /* its message, given again by later calls (owned; NULL:
+                        * out of memory) */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;

@@ -61,6 +61,8 @@ struct oti_mbedtls_own {
     mbedtls_pk_context key;
 };
 
+#define OTI_MBEDTLS_MAX_GROUPS 8
+
 /* Context state: the core allocates it zeroed (ctx_size bytes). Each
  * connection builds its own mbedtls_ssl_config from it, so that callbacks
  * reach the connection and a connection can drop ALPN on its own. */
@@ -86,9 +88,12 @@ struct oti_mbedtls_ctx {
     unsigned min_version, max_version; /* wire numbers: 0x0303, 0x0304 */
     int *suites;                       /* zero-terminated IANA ids, preference order */
     size_t suite_count;
-    int custom_suites; /* suites came from the configuration */
-    const char **alpn; /* NULL-terminated; NULL: off */
-    char *alpn_store;  /* the names alpn points into */
+    int custom_suites;                           /* suites came from the configuration */
+    const char **alpn;                           /* NULL-terminated; NULL: off */
+    char *alpn_store;                            /* the names alpn points into */
+    uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1]; /* IANA ids, zero-terminated */
+    size_t group_count;                          /* 0: mbedTLS's default */
+    uint32_t sessions;                           /* OTLS_SESSION_* */
 };
 
 /* One direction's bytes, kept until the handshake is over. */
@@ -110,6 +115,11 @@ struct oti_mbedtls_conn {
     int custom_suites;           /* the list came from the configuration */
     const char **alpn;           /* copy of the context's list */
     char *alpn_store;
+#if OTI_MBEDTLS_V3
+    uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1]; /* copy of the context's list */
+#else
+    mbedtls_ecp_group_id groups[OTI_MBEDTLS_MAX_GROUPS + 1];
+#endif
     /* Transport. */
     otls_send_fn send;
     otls_recv_fn recv;
@@ -274,5 +284,12 @@ const mbedtls_x509_crt *oti_mbedtls_peer_crt(const struct oti_mbedtls_conn *c);
 
 /* mbedtls_provider.c */
 extern const struct otls_provider otls_provider_mbedtls;
+
+/* mbedtls_groups.c */
+/* Checks cfg's groups and keeps them in c; on failure c is unchanged. */
+otls_status oti_mbedtls_groups_build(struct oti_mbedtls_ctx *c, const struct otls_ctx_config *cfg,
+                                     otls_error *e);
+/* Gives a connection's configuration the context's groups, if any. */
+void oti_mbedtls_groups_conf(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x);
 
 #endif

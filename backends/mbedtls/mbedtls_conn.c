@@ -110,15 +110,22 @@ static otls_status build_config(struct oti_mbedtls_conn *c, struct oti_mbedtls_c
     /* 3.6's client ignores TLS 1.3 tickets unless told to take them; it
      * then returns MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from a read,
      * which mbedtls_io.c swallows (the ticket is kept for session_get). */
-    if (!server)
+    if (!server && (x->sessions & OTLS_SESSION_TICKETS))
         mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
             conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+    if (!server && !(x->sessions & OTLS_SESSION_TICKETS))
+        mbedtls_ssl_conf_session_tickets(conf, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+#endif
+    oti_mbedtls_groups_conf(c, x);
     if (server) {
         mbedtls_ssl_conf_sni(conf, sni_cb, c);
-        mbedtls_ssl_conf_session_cache(conf, &x->cache, mbedtls_ssl_cache_get,
-                                       mbedtls_ssl_cache_set);
-        oti_mbedtls_tickets_conf(c, conf);
+        if (x->sessions & OTLS_SESSION_CACHE)
+            mbedtls_ssl_conf_session_cache(conf, &x->cache, mbedtls_ssl_cache_get,
+                                           mbedtls_ssl_cache_set);
+        if (x->sessions & OTLS_SESSION_TICKETS)
+            oti_mbedtls_tickets_conf(c, conf);
     }
     return OTLS_OK;
 }

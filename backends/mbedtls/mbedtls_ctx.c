@@ -158,8 +158,12 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
     const char **alpn = NULL;
     char *alpn_store = NULL;
     st = alpn_build(cfg->alpn_wire, cfg->alpn_wire_len, &alpn, &alpn_store, e);
+    if (st >= 0)
+        st = oti_mbedtls_groups_build(c, cfg, e); /* last: changes c only on success */
     if (st < 0) {
         oti_mbedtls_free(suites);
+        oti_mbedtls_free((void *)alpn);
+        oti_mbedtls_free(alpn_store);
         return st;
     }
     oti_mbedtls_free(c->suites);
@@ -172,6 +176,7 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
     c->alpn_store = alpn_store;
     c->verify = cfg->verify;
     c->check_hostname = cfg->check_hostname;
+    c->sessions = cfg->sessions;
     c->min_version = cfg->min_version ? cfg->min_version : 0x0303;
     c->max_version = cfg->max_version ? cfg->max_version : OTI_MBEDTLS_HAVE_TLS13 ? 0x0304 : 0x0303;
     /* As the OpenSSL backend: a list of TLS 1.2 suites alone caps the

@@ -23,6 +23,7 @@ struct oti_openssl_ctx {
     char *default_ciphers;   /* OpenSSL's TLS 1.2 list as the context began */
     char *default_suites13;  /* OpenSSL's TLS 1.3 list as the context began */
     int default_server_pref; /* SSL_OP_CIPHER_SERVER_PREFERENCE at start */
+    int groups_changed;      /* groups were set: NULL restores the default */
     /* This side's certificate, applied to each SSL in conn_init, so that a
      * second ctx_set_own_chain replaces the first whatever its key type
      * (SSL_CTX keeps one slot per key type and cannot clear them). */
@@ -54,6 +55,11 @@ enum oti_openssl_op {
 otls_status oti_openssl_ctx_init(void *ctx, otls_role role, otls_error *e);
 void oti_openssl_ctx_free(void *ctx);
 otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
+
+/* openssl_groups.c */
+otls_status oti_openssl_groups_apply(struct oti_openssl_ctx *c, const struct otls_ctx_config *cfg,
+                                     otls_error *e);
+void oti_openssl_sessions_apply(struct oti_openssl_ctx *c, uint32_t sessions);
 
 /* openssl_suites.c */
 otls_status oti_openssl_suites_save_defaults(struct oti_openssl_ctx *c, otls_error *e);

@@ -150,14 +150,18 @@ otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *c
     if (c->ssl_ctx == NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
     ERR_clear_error();
-    SSL_CTX_set_verify(c->ssl_ctx, verify_mode(c->role, cfg->verify), NULL);
     int has_tls13 = 1;
-    otls_status st = oti_openssl_suites_apply(c, cfg, &has_tls13, e);
+    /* Groups first: when they fail, nothing has changed yet. */
+    otls_status st = oti_openssl_groups_apply(c, cfg, e);
+    if (st >= 0)
+        st = oti_openssl_suites_apply(c, cfg, &has_tls13, e);
     if (st >= 0)
         st = apply_versions(c, cfg, has_tls13, e);
     if (st >= 0)
         st = apply_alpn(c, cfg, e);
     if (st >= 0) {
+        SSL_CTX_set_verify(c->ssl_ctx, verify_mode(c->role, cfg->verify), NULL);
+        oti_openssl_sessions_apply(c, cfg->sessions);
         c->verify = cfg->verify;
         c->check_hostname = cfg->check_hostname;
     }

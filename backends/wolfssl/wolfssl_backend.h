@@ -41,6 +41,7 @@ static inline void oti_wolfssl_zero(void *p, size_t n)
 
 /* Longest suite list the backend keeps (wolfSSL knows about 80). */
 #define OTI_WOLFSSL_MAX_SUITES 128
+#define OTI_WOLFSSL_MAX_GROUPS 16
 
 /* A copied DER blob. */
 struct oti_wolfssl_blob {
@@ -92,6 +93,10 @@ struct oti_wolfssl_ctx {
     int custom_suites; /* the list came from the configuration */
     uint8_t *alpn;     /* wire format; NULL: off */
     size_t alpn_len;
+    uint16_t groups[OTI_WOLFSSL_MAX_GROUPS]; /* IANA ids; none: wolfSSL's default */
+    size_t group_count;
+    uint32_t sessions; /* OTLS_SESSION_* */
+    int cache_off;     /* the session cache was turned off (for good) */
     int configured;
 };
 
@@ -252,5 +257,13 @@ int oti_wolfssl_peer_verified(const struct oti_wolfssl_conn *c);
 
 /* wolfssl_provider.c */
 extern const struct otls_provider otls_provider_wolfssl;
+
+/* wolfssl_groups.c */
+otls_status oti_wolfssl_groups_check(otls_role role, const struct otls_ctx_config *cfg,
+                                     otls_error *e);
+otls_status oti_wolfssl_sessions_check(struct oti_wolfssl_ctx *c, uint32_t sessions, otls_error *e);
+void oti_wolfssl_sessions_ctx(struct oti_wolfssl_ctx *c, uint32_t sessions);
+/* Installs the groups and ticket settings on a new WOLFSSL; -1 on failure. */
+int oti_wolfssl_groups_use(const struct oti_wolfssl_ctx *x, WOLFSSL *ssl);
 
 #endif

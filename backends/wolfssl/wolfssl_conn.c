@@ -157,6 +157,8 @@ static otls_status setup(struct oti_wolfssl_conn *c, struct oti_wolfssl_ctx *x,
     if (install_suites(c, x) != 0)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the cipher suites");
     wolfSSL_set_verify(ssl, verify_mode(x->role, x->verify), oti_wolfssl_verify_cb);
+    if (oti_wolfssl_groups_use(x, ssl) != 0)
+        return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the groups or tickets");
     if (x->role == OTLS_SERVER)
         return OTLS_OK;
     otls_status st = OTLS_OK;

@@ -117,6 +117,11 @@ otls_status oti_wolfssl_ctx_configure(void *ctx, const struct otls_ctx_config *c
     otls_status st = oti_wolfssl_suites_build(cfg, suites, &count, &has_tls13, e);
     if (st < 0)
         return st;
+    st = oti_wolfssl_groups_check(c->role, cfg, e);
+    if (st == OTLS_OK)
+        st = oti_wolfssl_sessions_check(c, cfg->sessions, e);
+    if (st < 0)
+        return st;
     uint8_t *alpn = NULL;
     st = alpn_copy(cfg->alpn_wire, cfg->alpn_wire_len, &alpn, e);
     if (st < 0)
@@ -140,6 +145,10 @@ otls_status oti_wolfssl_ctx_configure(void *ctx, const struct otls_ctx_config *c
     c->max_version = max;
     c->verify = cfg->verify;
     c->check_hostname = cfg->check_hostname;
+    c->group_count = cfg->groups ? cfg->group_count : 0;
+    if (c->group_count > 0)
+        memcpy(c->groups, cfg->groups, c->group_count * sizeof c->groups[0]);
+    oti_wolfssl_sessions_ctx(c, cfg->sessions);
     c->configured = 1;
     return OTLS_OK;
 }

@@ -214,6 +214,29 @@ OTLS_API otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list);
  * accepted). Each name is 1..255 bytes. count 0 turns ALPN off. */
 OTLS_API otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_t count);
 
+/* Sets the key-exchange groups, in preference order: a colon-separated list
+ * of "P-256", "P-384", "P-521", "X25519", "X448" (OpenSSL's "prime256v1",
+ * "secp256r1", "secp384r1", "secp521r1", "x25519", "x448" too). Client:
+ * offered; server: accepted. A handshake with no group in common fails. A
+ * wolfSSL server limits TLS 1.3 groups only (UNSUPPORTED unless min is 1.3).
+ * OTLS_ERR_INVALID_ARGUMENT names the first unknown group;
+ * OTLS_ERR_UNSUPPORTED names one the backend cannot do. NULL restores the
+ * backend's default. */
+OTLS_API otls_status otls_ctx_set_groups(otls_ctx *ctx, const char *list);
+
+/* Session resumption (otls_ctx_set_sessions). */
+#define OTLS_SESSION_TICKETS (1u << 0) /* server: issues tickets; client: asks (TLS 1.2) */
+#define OTLS_SESSION_CACHE (1u << 1)   /* server: keeps sessions to resume by id */
+#define OTLS_SESSIONS_OFF 0u           /* every handshake is a full one */
+#define OTLS_SESSIONS_DEFAULT (OTLS_SESSION_TICKETS | OTLS_SESSION_CACHE)
+
+/* Chooses how a server lets clients resume (OTLS_SESSION_* flags;
+ * OTLS_SESSIONS_DEFAULT, both, is the default). With both off no session
+ * resumes, whatever the client offers. On a client only OTLS_SESSION_TICKETS
+ * matters: without it the client asks for no TLS 1.2 tickets (a session id
+ * can still resume). OTLS_ERR_INVALID_ARGUMENT for unknown flags. */
+OTLS_API otls_status otls_ctx_set_sessions(otls_ctx *ctx, uint32_t flags);
+
 /* Channel-binding options (otls_ctx_set_flags). */
 /* Return tls-unique on TLS 1.3 (as Python does), though RFC 9266 leaves it
  * undefined there; off by default, when it is refused. */

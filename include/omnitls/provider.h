@@ -61,6 +61,12 @@ struct otls_ctx_config {
     size_t suite_count;
     const uint8_t *alpn_wire; /* ALPN list, wire format; NULL: off */
     size_t alpn_wire_len;
+    /* Appended in 0.x (see OTLS_PROVIDER_ABI). */
+    const uint16_t *groups; /* IANA named-group ids, preference order; NULL: the
+                             * backend's default. A backend that cannot do one
+                             * of them fails with OTLS_ERR_UNSUPPORTED. */
+    size_t group_count;
+    uint32_t sessions; /* OTLS_SESSION_* allowed (the core's default: both) */
 };
 
 /* The peer's first hello (a server sees the ClientHello, a client the
