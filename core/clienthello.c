@@ -10,6 +10,7 @@
 
 #define EXT_ALPN 16
 #define EXT_EMS 23
+#define EXT_KEY_SHARE 51
 
 enum oti_hello_result oti_hello_message(const uint8_t *data, size_t len, uint8_t *out, size_t cap,
                                         size_t *msg_len)
@@ -73,7 +74,7 @@ static int vec(struct reader *r, size_t n, const uint8_t **data, size_t *len)
     return uint_n(r, n, len) && take(r, *len, data);
 }
 
-static int extensions(struct reader *r, struct oti_hello_view *out)
+static int extensions(struct reader *r, int type, struct oti_hello_view *out)
 {
     const uint8_t *all;
     size_t all_len;
@@ -83,17 +84,21 @@ static int extensions(struct reader *r, struct oti_hello_view *out)
         return 0;
     struct reader x = {all, all_len};
     while (x.left > 0) {
-        size_t type, len;
+        size_t ext, len;
         const uint8_t *body;
-        if (!uint_n(&x, 2, &type) || !vec(&x, 2, &body, &len))
+        if (!uint_n(&x, 2, &ext) || !vec(&x, 2, &body, &len))
             return 0;
-        if (type == EXT_EMS) {
+        if (ext == EXT_EMS) {
             out->ems = 1;
-        } else if (type == EXT_ALPN) {
+        } else if (ext == EXT_ALPN) {
             struct reader a = {body, len};
             if (!vec(&a, 2, &out->alpn, &out->alpn_len) || a.left != 0)
                 return 0;
             out->has_alpn = 1;
+        } else if (ext == EXT_KEY_SHARE && type == 2 && len >= 2) {
+            /* A ServerHello's share, or a HelloRetryRequest's selected group:
+             * either way the first two bytes name the group. */
+            out->key_share_group = (uint16_t)(body[0] << 8 | body[1]);
         }
     }
     return 1;
@@ -119,7 +124,7 @@ enum oti_hello_result oti_hello_read(const uint8_t *msg, size_t len, int type,
     } else if (!take(&r, 2 + 1, NULL)) { /* cipher_suite, compression_method */
         return OTI_HELLO_MALFORMED;
     }
-    return extensions(&r, out) ? OTI_HELLO_DONE : OTI_HELLO_MALFORMED;
+    return extensions(&r, type, out) ? OTI_HELLO_DONE : OTI_HELLO_MALFORMED;
 }
 
 enum oti_hello_result oti_hello_parse(const uint8_t *data, size_t len, uint16_t *suites, size_t cap,
@@ -165,6 +170,7 @@ static int publish(struct oti_hello_tap *tap, size_t msg_len)
     tap->hello.alpn_len = v.alpn_len;
     tap->hello.has_alpn = v.has_alpn;
     tap->hello.extended_master_secret = v.ems;
+    tap->key_share_group = v.key_share_group;
     tap->hello.complete = 1;
     return 0;
 }

@@ -33,6 +33,8 @@ struct oti_hello_view {
     size_t alpn_len;
     int has_alpn;
     int ems;
+    uint16_t key_share_group; /* ServerHello (or HelloRetryRequest): the group
+                                 the server chose; 0 when none */
 };
 enum oti_hello_result oti_hello_read(const uint8_t *msg, size_t len, int type,
                                      struct oti_hello_view *out);
@@ -51,6 +53,7 @@ struct oti_hello_tap {
     size_t len, cap;
     uint8_t *msg; /* the reassembled hello, which hello points into */
     uint16_t *suites;
+    uint16_t key_share_group; /* from a ServerHello, once published */
     struct otls_peer_hello hello;
     uint8_t head[8]; /* the peer's first bytes, to name what it sent */
     size_t head_len;

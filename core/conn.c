@@ -125,12 +125,34 @@ static long relay_send(void *user, const void *buf, size_t len)
     return conn->send(conn->io_user, buf, len);
 }
 
+/* A client whose groups were set refuses a server that picks another one
+ * (in its ServerHello or HelloRetryRequest). Stacks do not all check this
+ * themselves: an mbedTLS 3.6 client accepts a group it never offered. */
+static int offered_group(const otls_conn *conn, uint16_t group)
+{
+    const struct otls_ctx_config *cfg = &conn->ctx->cfg;
+    if (cfg->role != OTLS_CLIENT || cfg->group_count == 0 || group == 0)
+        return 1;
+    for (size_t i = 0; i < cfg->group_count; i++)
+        if (cfg->groups[i] == group)
+            return 1;
+    return 0;
+}
+
 static long relay_recv(void *user, void *buf, size_t len)
 {
     otls_conn *conn = user;
+    if (conn->unoffered_group)
+        return OTLS_IO_ERROR;
     long n = conn->recv(conn->io_user, buf, len);
-    if (n > 0 && !conn->tap.finished && oti_hello_tap_feed(&conn->tap, buf, (size_t)n) != 0)
-        conn->tap.finished = 1; /* out of memory: the hello's facts stay unknown */
+    if (n > 0 && !conn->tap.finished) {
+        if (oti_hello_tap_feed(&conn->tap, buf, (size_t)n) != 0)
+            conn->tap.finished = 1; /* out of memory: the hello's facts stay unknown */
+        else if (conn->tap.hello.complete && !offered_group(conn, conn->tap.key_share_group)) {
+            conn->unoffered_group = conn->tap.key_share_group;
+            return OTLS_IO_ERROR;
+        }
+    }
     return n;
 }
 
@@ -192,9 +214,22 @@ otls_status otls_handshake(otls_conn *conn)
         char what[128];
         /* Bytes that are no hello: one wording for every backend, with the
          * stack's own reason after it. */
-        if (st == OTLS_ERR_TLS && oti_hello_tap_not_hello(&conn->tap, what, sizeof what))
+        if (st == OTLS_ERR_TLS && oti_hello_tap_not_hello(&conn->tap, what, sizeof what)) {
             oti_conn_fail(conn, st, "%s: %s: %s", conn->ctx->prov->name, what, e.message);
-        else
+        } else if (st < 0 && conn->unoffered_group) {
+            const char *g = oti_group_name(conn->unoffered_group);
+            st = OTLS_ERR_TLS;
+            if (g)
+                oti_conn_fail(conn, st,
+                              "%s: the server chose key-exchange group %s, which this "
+                              "client does not offer",
+                              conn->ctx->prov->name, g);
+            else
+                oti_conn_fail(conn, st,
+                              "%s: the server chose key-exchange group 0x%04x, which "
+                              "this client does not offer",
+                              conn->ctx->prov->name, (unsigned)conn->unoffered_group);
+        } else
             backend_result(conn, st, &e);
     }
     if (st == OTLS_OK) {

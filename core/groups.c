@@ -21,6 +21,14 @@ static int group_id(const char *name, size_t len)
     return -1;
 }
 
+const char *oti_group_name(uint16_t id)
+{
+    for (size_t i = 0; i < sizeof group_names / sizeof group_names[0]; i++)
+        if (group_names[i].id == id)
+            return group_names[i].name;
+    return NULL;
+}
+
 /* Parses "a:b:c"; a group named twice is kept once, where it came first. */
 static otls_status parse_groups(otls_ctx *ctx, const char *list, uint16_t **out, size_t *count)
 {

@@ -120,6 +120,8 @@ struct otls_conn {
     char *hostname;
     otls_session *session;    /* client: offered for resumption */
     struct oti_hello_tap tap; /* watches the peer's hello go by */
+    uint16_t unoffered_group; /* client: the server chose this group, which
+                                 was not in the configured list */
     struct oti_facts facts;
     char error[256];
 };
@@ -145,5 +147,8 @@ bool oti_is_ip_literal(const char *name);
 
 /* Protocol version text as Python prints it, or NULL. */
 const char *oti_version_name(uint16_t version);
+
+/* groups.c: the name of an IANA named-group id ("P-256"), or NULL. */
+const char *oti_group_name(uint16_t id);
 
 #endif

@@ -16,7 +16,14 @@ gives the status and the message without the backend's name; where backends
 word the stack's own reason differently, the common part is shown once and
 each backend's rest after it. A case whose status differs between backends
 is flagged: the catalogue asserts one.
+
+The table's per-backend rests are the stacks' own reasons as measured on
+the stacks the document names (Debian 12's). With OTLS_BAD_INPUT_OTHER_STACKS=1
+in the environment (tests/distro/run-debian13 sets it), --check still checks
+every status and the core's common wording, but not the stacks' own words,
+which other versions of the stacks put differently.
 """
+import os
 import re
 import sys
 from collections import OrderedDict
@@ -112,8 +119,15 @@ def check(log, doc):
                 allowed.setdefault(b, set()).add(t)
         else:
             allowed = None
+        other_stacks = os.environ.get("OTLS_BAD_INPUT_OTHER_STACKS") == "1"
         for backend, seen in cases[what].items():
             for status, msg in seen:
+                if other_stacks and allowed is not None:
+                    pre = text.split("&hellip;<br>", 1)[0] if "&hellip;<br>" in text else ""
+                    if "`%s`" % status not in status_cell or not msg.startswith(pre):
+                        bad.append("%s [%s]: %s \"%s\", the table says %s \"%s\""
+                                   % (what, backend, status, msg, status_cell, text))
+                    continue
                 if "`%s`" % status not in status_cell:
                     bad.append("%s [%s]: status %s, the table says %s"
                                % (what, backend, status, status_cell))

@@ -3,6 +3,7 @@
  * Python's ssl.SSLSocket is the reference for every answer. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -126,12 +127,14 @@ static int has_ed25519(const struct th_cell *cell)
            (b->features & OTLS_FEAT_VERIFIED_CHAIN) != 0;
 }
 
-ParameterizedTestParameters(introspection, verified_chain_ed25519)
+/* Its own suite: a cell a stack cannot do skips with its reason without
+ * marking the whole introspection suite as skipped. */
+ParameterizedTestParameters(ed25519, verified_chain)
 {
     return th_cells_where(TH_DIM_VERSION, 0, has_ed25519);
 }
 
-ParameterizedTest(struct th_cell *cell, introspection, verified_chain_ed25519)
+ParameterizedTest(struct th_cell *cell, ed25519, verified_chain)
 {
     th_require_cell(cell);
     struct tpki pki;
@@ -140,6 +143,22 @@ ParameterizedTest(struct th_cell *cell, introspection, verified_chain_ed25519)
     struct th_opts o = th_opts_cell(cell);
     o.pki = &pki;
     struct th_pair *p = th_pair_new(&o);
+    /* wolfSSL 5.7.2 fails any handshake whose verify callback would see an
+     * Ed25519 CA certificate, with MEMORY_E (a 20-line native client with a
+     * pass-through callback fails the same way; 5.5.4 does not). The
+     * backend needs the callback for the verified chain and the name check. */
+    if (p->cst < 0 && strcmp(cell->client_backend, "wolfssl") == 0 &&
+        strstr(p->cerr, "out of memory error") != NULL) {
+        const otls_backend_info *b = th_backend("wolfssl");
+        char why[300];
+        snprintf(why, sizeof why,
+                 "%s: %s fails a handshake whose verify callback sees an Ed25519 CA "
+                 "certificate (MEMORY_E, natively too)",
+                 p->desc, b && b->library_version ? b->library_version : "wolfSSL");
+        th_pair_free(p);
+        tpki_free(&pki);
+        cr_skip_test("%s", why);
+    }
     th_pair_assert_ok(p);
     const struct tpki_blob *ver[] = {&pki.server_der, &pki.inter_der, &pki.root_der};
     const otls_der *certs = NULL;

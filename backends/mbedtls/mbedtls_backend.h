@@ -3,7 +3,6 @@
 #ifndef OTLS_BACKEND_MBEDTLS_H
 #define OTLS_BACKEND_MBEDTLS_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +15,9 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_cache.h>
 #include <mbedtls/ssl_ticket.h>
+#if defined(MBEDTLS_THREADING_C)
+#include <mbedtls/threading.h>
+#endif
 #include <mbedtls/x509_crt.h>
 
 #include "omnitls/provider.h"
@@ -78,7 +80,9 @@ struct oti_mbedtls_ctx {
     mbedtls_ssl_cache_context cache;
     int ticket_ready, cache_ready;
 #if OTI_MBEDTLS_TICKET_CHAINS
-    pthread_mutex_t tlock; /* guards tchains and tnext */
+#if defined(MBEDTLS_THREADING_C)
+    mbedtls_threading_mutex_t tlock; /* guards tchains and tnext */
+#endif
     struct oti_mbedtls_ticket_chain tchains[OTI_MBEDTLS_TICKET_CHAINS];
     size_t tnext;
 #endif
@@ -210,6 +214,10 @@ int oti_mbedtls_finished13(struct oti_mbedtls_conn *c);
 /* Server: the ticket callbacks of one connection's configuration. */
 void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
 void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x);
+#if OTI_MBEDTLS_TICKET_CHAINS
+void oti_mbedtls_tlock_init(struct oti_mbedtls_ctx *x);
+void oti_mbedtls_tlock_free(struct oti_mbedtls_ctx *x);
+#endif
 
 /* mbedtls_suites.c */
 /* Builds the zero-terminated list for cfg (NULL suites: mbedTLS's default). */

@@ -2,7 +2,7 @@
  * and the settings each connection's mbedtls_ssl_config is built from. */
 #include <string.h>
 
-#include <pthread.h>
+#include <stdatomic.h>
 
 #include <mbedtls/platform.h>
 #include <mbedtls/platform_util.h>
@@ -14,18 +14,23 @@
 
 /* 3.x does TLS 1.3 (and its ticket keys) through PSA, which must be set up
  * once per process before any of it: once, whatever thread gets here
- * first. psa_crypto_init is idempotent, but not safe to race. */
-static pthread_once_t psa_once = PTHREAD_ONCE_INIT;
+ * first. psa_crypto_init is idempotent, but not safe to race. An atomic
+ * once rather than pthread_once: the backend links no thread library (the
+ * minimal profile; tests/embedded checks the symbols). A thread that loses
+ * the race waits the few microseconds the winner's setup takes. */
+static atomic_int psa_state; /* 0 not yet, 1 being set up, 2 done */
 static psa_status_t psa_status = PSA_ERROR_BAD_STATE;
-
-static void psa_setup(void)
-{
-    psa_status = psa_crypto_init();
-}
 
 static int psa_ready(void)
 {
-    return pthread_once(&psa_once, psa_setup) == 0 && psa_status == PSA_SUCCESS;
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&psa_state, &expected, 1)) {
+        psa_status = psa_crypto_init();
+        atomic_store(&psa_state, 2);
+    }
+    while (atomic_load(&psa_state) != 2)
+        ;
+    return psa_status == PSA_SUCCESS;
 }
 #endif
 
@@ -60,8 +65,7 @@ otls_status oti_mbedtls_ctx_init(void *ctx, otls_role role, otls_error *e)
         mbedtls_ssl_cache_init(&c->cache);
         c->cache_ready = 1;
 #if OTI_MBEDTLS_TICKET_CHAINS
-        if (pthread_mutex_init(&c->tlock, NULL) != 0)
-            return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not create a mutex");
+        oti_mbedtls_tlock_init(c);
 #endif
         mbedtls_ssl_ticket_init(&c->ticket);
         c->ticket_ready = 1;
@@ -82,7 +86,7 @@ void oti_mbedtls_ctx_free(void *ctx)
     if (c->ticket_ready) {
         oti_mbedtls_tickets_free(c);
 #if OTI_MBEDTLS_TICKET_CHAINS
-        pthread_mutex_destroy(&c->tlock);
+        oti_mbedtls_tlock_free(c);
 #endif
         mbedtls_ssl_ticket_free(&c->ticket);
     }

@@ -16,6 +16,46 @@
 #include "mbedtls_backend.h"
 
 #if OTI_MBEDTLS_TICKET_CHAINS
+/* The ring is guarded through mbedTLS's own threading layer (pthread on
+ * Debian, an RTOS mutex with MBEDTLS_THREADING_ALT), so the backend itself
+ * links no thread library; a build without MBEDTLS_THREADING_C is single
+ * threaded and needs no lock. */
+void oti_mbedtls_tlock_init(struct oti_mbedtls_ctx *x)
+{
+#if defined(MBEDTLS_THREADING_C)
+    mbedtls_mutex_init(&x->tlock);
+#else
+    (void)x;
+#endif
+}
+
+void oti_mbedtls_tlock_free(struct oti_mbedtls_ctx *x)
+{
+#if defined(MBEDTLS_THREADING_C)
+    mbedtls_mutex_free(&x->tlock);
+#else
+    (void)x;
+#endif
+}
+
+static void tlock(struct oti_mbedtls_ctx *x)
+{
+#if defined(MBEDTLS_THREADING_C)
+    (void)mbedtls_mutex_lock(&x->tlock);
+#else
+    (void)x;
+#endif
+}
+
+static void tunlock(struct oti_mbedtls_ctx *x)
+{
+#if defined(MBEDTLS_THREADING_C)
+    (void)mbedtls_mutex_unlock(&x->tlock);
+#else
+    (void)x;
+#endif
+}
+
 static int is_tls13(const mbedtls_ssl_session *s)
 {
     return s->OTI_MBEDTLS_F(tls_version) == MBEDTLS_SSL_VERSION_TLS1_3;
@@ -33,7 +73,7 @@ static void keep(struct oti_mbedtls_ctx *x, const unsigned char key[32],
         oti_mbedtls_free(copy);
         return;
     }
-    pthread_mutex_lock(&x->tlock);
+    tlock(x);
     struct oti_mbedtls_ticket_chain *t = &x->tchains[x->tnext];
     x->tnext = (x->tnext + 1) % OTI_MBEDTLS_TICKET_CHAINS;
     if (t->chain != NULL) {
@@ -42,7 +82,7 @@ static void keep(struct oti_mbedtls_ctx *x, const unsigned char key[32],
     }
     memcpy(t->key, key, sizeof t->key);
     t->chain = copy;
-    pthread_mutex_unlock(&x->tlock);
+    tunlock(x);
 }
 
 /* Copies the chain kept under key into the connection's resumed chain. */
@@ -53,7 +93,7 @@ static void restore(struct oti_mbedtls_conn *c, const unsigned char key[32])
         mbedtls_x509_crt_free(&c->resume_chain);
     mbedtls_x509_crt_init(&c->resume_chain);
     c->resume_chain_ready = 1;
-    pthread_mutex_lock(&x->tlock);
+    tlock(x);
     for (size_t i = 0; i < OTI_MBEDTLS_TICKET_CHAINS; i++) {
         const struct oti_mbedtls_ticket_chain *t = &x->tchains[i];
         if (t->chain != NULL && memcmp(t->key, key, sizeof t->key) == 0) {
@@ -64,7 +104,7 @@ static void restore(struct oti_mbedtls_conn *c, const unsigned char key[32])
             break;
         }
     }
-    pthread_mutex_unlock(&x->tlock);
+    tunlock(x);
 }
 
 static int ticket_write(void *p, const mbedtls_ssl_session *s, unsigned char *start,
