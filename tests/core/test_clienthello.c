@@ -226,3 +226,59 @@ Test(clienthello, tap_publishes_once_whole)
     cr_assert_not(tap.hello.has_alpn);
     oti_hello_tap_free(&tap);
 }
+
+/* A hello message whose only extension is key_share with the given body. */
+static size_t hello_with_key_share(uint8_t *msg, int type, const uint8_t *ks, size_t ks_len)
+{
+    uint8_t body[128];
+    size_t b = 0;
+    body[b++] = 3;
+    body[b++] = 3;
+    memset(body + b, 7, 32);
+    b += 32;
+    body[b++] = 0; /* empty session id */
+    if (type == 1) {
+        const uint8_t suites_and_compression[] = {0, 2, 0x13, 0x01, 1, 0};
+        memcpy(body + b, suites_and_compression, sizeof suites_and_compression);
+        b += sizeof suites_and_compression;
+    } else {
+        const uint8_t suite_and_compression[] = {0x13, 0x01, 0};
+        memcpy(body + b, suite_and_compression, sizeof suite_and_compression);
+        b += sizeof suite_and_compression;
+    }
+    body[b++] = 0;
+    body[b++] = (uint8_t)(4 + ks_len);
+    body[b++] = 0; /* key_share */
+    body[b++] = 51;
+    body[b++] = 0;
+    body[b++] = (uint8_t)ks_len;
+    memcpy(body + b, ks, ks_len);
+    b += ks_len;
+    msg[0] = (uint8_t)type;
+    msg[1] = 0;
+    msg[2] = 0;
+    msg[3] = (uint8_t)b;
+    memcpy(msg + 4, body, b);
+    return 4 + b;
+}
+
+/* The group a server chose, from its ServerHello's share or a
+ * HelloRetryRequest's selected group; a ClientHello's list names none. */
+Test(clienthello, key_share_group)
+{
+    const uint8_t server_share[] = {0x00, 0x17, 0x00, 0x02, 0xaa, 0xbb}; /* P-256 */
+    const uint8_t retry_group[] = {0x00, 0x1d};                          /* X25519 */
+    const uint8_t client_shares[] = {0x00, 0x06, 0x00, 0x1d, 0x00, 0x02, 0xaa, 0xbb};
+    uint8_t msg[200];
+    struct oti_hello_view v;
+
+    size_t len = hello_with_key_share(msg, 2, server_share, sizeof server_share);
+    cr_assert_eq(oti_hello_read(msg, len, 2, &v), OTI_HELLO_DONE);
+    cr_assert_eq(v.key_share_group, 0x0017);
+    len = hello_with_key_share(msg, 2, retry_group, sizeof retry_group);
+    cr_assert_eq(oti_hello_read(msg, len, 2, &v), OTI_HELLO_DONE);
+    cr_assert_eq(v.key_share_group, 0x001d);
+    len = hello_with_key_share(msg, 1, client_shares, sizeof client_shares);
+    cr_assert_eq(oti_hello_read(msg, len, 1, &v), OTI_HELLO_DONE);
+    cr_assert_eq(v.key_share_group, 0);
+}
