@@ -150,9 +150,8 @@ otls_status otls_ctx_set_versions(otls_ctx *ctx, otls_tls_version min, otls_tls_
     return st;
 }
 
-/* Parses "a:b:c" into IANA ids through the core table, so a list names the
- * same suites on every backend. */
-static otls_status parse_suites(otls_ctx *ctx, const char *list, uint16_t **out, size_t *count)
+otls_status oti_parse_id_list(otls_ctx *ctx, const char *list, const struct oti_id_list_kind *kind,
+                              uint16_t **out, size_t *count)
 {
     size_t max = 1;
     for (const char *p = list; *p; p++)
@@ -164,48 +163,71 @@ static otls_status parse_suites(otls_ctx *ctx, const char *list, uint16_t **out,
     for (const char *p = list; *p;) {
         size_t len = strcspn(p, ":");
         if (len > 0) {
-            const struct oti_suite *s = oti_suite_by_name(p, len);
-            if (s == NULL) {
+            int id = kind->lookup(p, len);
+            if (id < 0) {
                 oti_free(ids);
-                return oti_ctx_fail(ctx, OTLS_ERR_PARSE, "unknown cipher suite '%.*s'",
+                return oti_ctx_fail(ctx, kind->unknown_status, "unknown %s '%.*s'", kind->what,
                                     (int)(len > 80 ? 80 : len), p);
             }
-            ids[n++] = s->id;
+            size_t i = 0;
+            while (kind->dedupe && i < n && ids[i] != id)
+                i++;
+            if (!kind->dedupe || i == n)
+                ids[n++] = (uint16_t)id;
         }
         p += len + (p[len] == ':');
     }
     if (n == 0) {
         oti_free(ids);
-        return oti_ctx_fail(ctx, OTLS_ERR_PARSE, "the cipher list names no suite");
+        return oti_ctx_fail(ctx, kind->unknown_status, "%s", kind->empty);
     }
     *out = ids;
     *count = n;
     return OTLS_OK;
 }
 
-otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list)
+otls_status oti_ctx_set_id_list(otls_ctx *ctx, const char *list,
+                                const struct oti_id_list_kind *kind, const uint16_t **cfg_ids,
+                                size_t *cfg_count, uint16_t **owned)
 {
-    if (ctx == NULL)
-        return OTLS_ERR_INVALID_ARGUMENT;
     uint16_t *ids = NULL;
     size_t n = 0;
     if (list) {
-        otls_status st = parse_suites(ctx, list, &ids, &n);
+        otls_status st = oti_parse_id_list(ctx, list, kind, &ids, &n);
         if (st < 0)
             return st;
     }
     struct otls_ctx_config old = ctx->cfg;
-    ctx->cfg.suites = ids;
-    ctx->cfg.suite_count = n;
+    *cfg_ids = ids;
+    *cfg_count = n;
     otls_status st = oti_ctx_apply(ctx);
     if (st < 0) {
         ctx->cfg = old;
         oti_free(ids);
         return st;
     }
-    oti_free(ctx->suites);
-    ctx->suites = ids;
+    oti_free(*owned);
+    *owned = ids;
     return OTLS_OK;
+}
+
+static int suite_id(const char *name, size_t len)
+{
+    const struct oti_suite *s = oti_suite_by_name(name, len);
+    return s ? s->id : -1;
+}
+
+/* Names through the core table, so a list names the same suites on every
+ * backend. */
+static const struct oti_id_list_kind suite_list = {suite_id, OTLS_ERR_PARSE, "cipher suite",
+                                                   "the cipher list names no suite", 0};
+
+otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list)
+{
+    if (ctx == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    return oti_ctx_set_id_list(ctx, list, &suite_list, &ctx->cfg.suites, &ctx->cfg.suite_count,
+                               &ctx->suites);
 }
 
 otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_t count)

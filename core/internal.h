@@ -151,4 +151,24 @@ const char *oti_version_name(uint16_t version);
 /* groups.c: the name of an IANA named-group id ("P-256"), or NULL. */
 const char *oti_group_name(uint16_t id);
 
+/* Colon-separated name lists ("a:b:c") of IANA ids: cipher suites, groups. */
+struct oti_id_list_kind {
+    int (*lookup)(const char *name, size_t len); /* the id, or -1 when unknown */
+    otls_status unknown_status;                  /* for an unknown name or an empty list */
+    const char *what;                            /* "cipher suite", "group" */
+    const char *empty;                           /* the message for a list that names none */
+    int dedupe;                                  /* keep a name given twice once */
+};
+
+/* Parses list into a new array (*out, oti_free) of *count ids. */
+otls_status oti_parse_id_list(otls_ctx *ctx, const char *list, const struct oti_id_list_kind *kind,
+                              uint16_t **out, size_t *count);
+
+/* Sets one id list of ctx's configuration (NULL list: the default) and
+ * applies it; on failure the old list stays in force. *owned keeps the
+ * array cfg points at. */
+otls_status oti_ctx_set_id_list(otls_ctx *ctx, const char *list,
+                                const struct oti_id_list_kind *kind, const uint16_t **cfg_ids,
+                                size_t *cfg_count, uint16_t **owned);
+
 #endif
