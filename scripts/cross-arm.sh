@@ -75,13 +75,14 @@ cross_configure() { # ARCH TRIPLE BUILD_DIR CMAKE_ARGS...
     local arch=$1 triple=$2 dir=$3
     shift 3
     # Criterion re-executes the test binary; under qemu-user without
-    # binfmt_misc that needs this shim (see the file).
+    # binfmt_misc that needs this shim (see the file). No benchmarks: they
+    # measure this machine, and a host script would run them (binfmt_misc).
     $triple-gcc -shared -fPIC -O2 -o "$out/exec-shim-$arch.so" "$here/cmake/cross/qemu_exec_shim.c"
     cmake -S "$here" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$here/cmake/toolchain-$triple.cmake" \
         -DOTLS_CROSS_SYSROOT="$out/sysroot-$arch" -DOTLS_CROSS_EXEC_SHIM="$out/exec-shim-$arch.so" \
         -DOTLS_WERROR=ON \
         -DOTLS_WITH_OPENSSL=OFF -DOTLS_WITH_WOLFSSL=OFF -DOTLS_WITH_MBEDTLS=ON \
-        -DOTLS_BUILD_DOCS=OFF "$@" >/dev/null
+        -DOTLS_BUILD_DOCS=OFF -DOTLS_BUILD_BENCH=OFF "$@" >/dev/null
     nice -n 10 cmake --build "$dir" -j "$jobs"
 }
 
