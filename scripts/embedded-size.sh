@@ -31,7 +31,7 @@ measure() { # DECODER
     # A configure-only native build of the profile gives the sources, the
     # definitions and the generated headers, so this list cannot drift.
     cmake -S "$here" -B "$cfg" -DOTLS_PROFILE=minimal -DOTLS_DECODER="$decoder" \
-        -DOTLS_BUILD_EXAMPLES=OFF -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+        -DOTLS_BUILD_EXAMPLES=OFF -DOTLS_BUILD_BENCH=OFF -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
     rm -rf "$obj"
     mkdir -p "$obj"
     python3 - "$cfg/compile_commands.json" >"$obj/list" <<'PY'
