@@ -176,7 +176,8 @@ ParameterizedTest(struct th_cell *cell, sessions, resume)
     struct th_pair *p = th_pair_connect(cctx, sctx, &o);
     p->keep_ctx = 1;
     th_pair_assert_ok(p);
-    const char *d = p->desc;
+    char d[sizeof p->desc]; /* outlives the first pair */
+    memcpy(d, p->desc, sizeof d);
     /* Data first, so that TLS 1.3 tickets have arrived. */
     size_t n = 0;
     uint8_t b = 0;
@@ -203,7 +204,7 @@ ParameterizedTest(struct th_cell *cell, sessions, resume)
     p = th_pair_connect(cctx, sctx, &o);
     otls_session_free(sess);
     th_pair_assert_ok(p);
-    d = p->desc;
+    memcpy(d, p->desc, sizeof d);
     int cr = -1, sr = -1;
     cr_assert(otls_session_reused(p->client, &cr) == OTLS_OK &&
               otls_session_reused(p->server, &sr) == OTLS_OK);
