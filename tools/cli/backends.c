@@ -35,6 +35,19 @@ int cli_backend_known(const char *name)
     return 0;
 }
 
+int cli_check_backend(const char *cmd, const char *opt, const char *value)
+{
+    if (!value)
+        return cli_usage_error(cmd, "%s needs a backend name", opt);
+    if (!cli_backend_known(value)) {
+        fprintf(stderr, "omnitls %s: unknown backend \"%s\"; available: ", cmd, value);
+        cli_backend_list_names(stderr);
+        fputs("\n", stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
 void cli_backend_list_names(FILE *out)
 {
     const otls_backend_info *list = NULL;

@@ -35,6 +35,12 @@ otls_status cli_set_alpn(otls_ctx *ctx, const char *list);
 /* 1 when name is one of otls_backends(). */
 int cli_backend_known(const char *name);
 
+/* The value of a backend option (opt) of command cmd: CLI_EXIT_OK when it
+ * names an available backend; else CLI_EXIT_USAGE, after saying why (and
+ * which backends there are) on stderr. Unknown names are usage errors,
+ * caught before any work is done. */
+int cli_check_backend(const char *cmd, const char *opt, const char *value);
+
 /* One backend as `omnitls backends --json` shows it: {"name",
  * "library_version", "features", "default", "plugin"}. */
 struct cli_json;

@@ -111,14 +111,9 @@ static int parse(int argc, char **argv, struct connect_opts *o, int *done)
             if (s < 0)
                 return cli_usage_error("connect", "%s needs a value", opt);
         } else if (cli_option(argc, argv, &i, "--backend", &v)) {
-            if (!v)
-                return cli_usage_error("connect", "%s needs a backend name", opt);
-            if (!cli_backend_known(v)) {
-                fprintf(stderr, "omnitls connect: unknown backend \"%s\"; available: ", v);
-                cli_backend_list_names(stderr);
-                fputs("\n", stderr);
-                return CLI_EXIT_USAGE;
-            }
+            int rc = cli_check_backend("connect", opt, v);
+            if (rc != CLI_EXIT_OK)
+                return rc;
             o->backend = v;
         } else if (cli_option(argc, argv, &i, "--tls", &v)) {
             if (v && strcmp(v, "1.2") == 0)

@@ -31,20 +31,6 @@ static void *server_main(void *arg)
     return NULL;
 }
 
-/* Unknown names are a usage error, caught before any work is done. */
-static int check_backend(const char *opt, const char *v)
-{
-    if (!v)
-        return cli_usage_error("demo", "%s needs a backend name", opt);
-    if (!cli_backend_known(v)) {
-        fprintf(stderr, "omnitls demo: unknown backend \"%s\"; available: ", v);
-        cli_backend_list_names(stderr);
-        fputs("\n", stderr);
-        return CLI_EXIT_USAGE;
-    }
-    return CLI_EXIT_OK;
-}
-
 /* Returns 0, or an exit code (help: 0 after printing; errors: 2). */
 static int parse(int argc, char **argv, struct cli_demo_opts *o, int *done)
 {
@@ -60,11 +46,11 @@ static int parse(int argc, char **argv, struct cli_demo_opts *o, int *done)
             *done = 1;
             return CLI_EXIT_OK;
         } else if (cli_option(argc, argv, &i, "--client-backend", &v)) {
-            if ((rc = check_backend("--client-backend", v)) != CLI_EXIT_OK)
+            if ((rc = cli_check_backend("demo", "--client-backend", v)) != CLI_EXIT_OK)
                 return rc;
             o->client_backend = v;
         } else if (cli_option(argc, argv, &i, "--server-backend", &v)) {
-            if ((rc = check_backend("--server-backend", v)) != CLI_EXIT_OK)
+            if ((rc = cli_check_backend("demo", "--server-backend", v)) != CLI_EXIT_OK)
                 return rc;
             o->server_backend = v;
         } else if (cli_option(argc, argv, &i, "--tls", &v)) {

@@ -98,14 +98,9 @@ static int parse(int argc, char **argv, struct serve_opts *o, int *done)
             if (s < 0)
                 return cli_usage_error("serve", "%s needs a value", opt);
         } else if (cli_option(argc, argv, &i, "--backend", &v)) {
-            if (!v)
-                return cli_usage_error("serve", "%s needs a backend name", opt);
-            if (!cli_backend_known(v)) {
-                fprintf(stderr, "omnitls serve: unknown backend \"%s\"; available: ", v);
-                cli_backend_list_names(stderr);
-                fputs("\n", stderr);
-                return CLI_EXIT_USAGE;
-            }
+            int rc = cli_check_backend("serve", opt, v);
+            if (rc != CLI_EXIT_OK)
+                return rc;
             o->backend = v;
         } else if (cli_option(argc, argv, &i, "--port", &v)) {
             if (parse_port(v, &o->port) != 0)
