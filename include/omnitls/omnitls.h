@@ -217,7 +217,9 @@ OTLS_API otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protoco
 /* Sets the key-exchange groups, in preference order: a colon-separated list
  * of "P-256", "P-384", "P-521", "X25519", "X448" (OpenSSL's "prime256v1",
  * "secp256r1", "secp384r1", "secp521r1", "x25519", "x448" too). Client:
- * offered; server: accepted. A handshake with no group in common fails. A
+ * offered; server: accepted. A handshake with no group in common fails,
+ * and a client refuses a server that picks a group it did not offer
+ * (OTLS_ERR_TLS, naming the group; not every stack checks this itself). A
  * wolfSSL server limits TLS 1.3 groups only (UNSUPPORTED unless min is 1.3).
  * OTLS_ERR_INVALID_ARGUMENT names the first unknown group;
  * OTLS_ERR_UNSUPPORTED names one the backend cannot do. NULL restores the
