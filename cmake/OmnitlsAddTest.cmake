@@ -1,7 +1,8 @@
 # omnitls_add_test(): one CTest test per omnitls backend, for projects that
 # use omnitls and want every test run against every TLS stack. Installed
 # with the CMake package and included by omnitlsConfig.cmake, so
-# find_package(omnitls) is all a project needs:
+# find_package(omnitls) is all a project needs (a project that adds the
+# omnitls source tree with add_subdirectory() or FetchContent gets it too):
 #
 #   enable_testing()
 #   find_package(omnitls 0.1 CONFIG REQUIRED)
@@ -38,7 +39,13 @@ function(omnitls_add_test)
     message(FATAL_ERROR "omnitls_add_test(${_ota_NAME}): COMMAND is required")
   endif()
   if(NOT DEFINED omnitls_BACKENDS)
-    message(FATAL_ERROR "omnitls_add_test(${_ota_NAME}): call find_package(omnitls) first")
+    message(FATAL_ERROR "omnitls_add_test(${_ota_NAME}): call find_package(omnitls) (or add "
+      "the omnitls tree with add_subdirectory/FetchContent) first")
+  endif()
+  if(omnitls_DIR)
+    set(_where "${omnitls_DIR}")
+  else()
+    set(_where "source tree ${omnitls_SOURCE_DIR}")
   endif()
   list(LENGTH _ota_PROPERTIES _n)
   math(EXPR _odd "${_n} % 2")
@@ -57,8 +64,9 @@ function(omnitls_add_test)
   foreach(b IN LISTS _wanted)
     set(_why "")
     if(NOT b IN_LIST omnitls_BACKENDS)
-      set(_why "this omnitls (${omnitls_DIR}) was built without the ${b} backend; it has: ${_have}")
-    elseif(b IN_LIST omnitls_PLUGIN_BACKENDS AND NOT EXISTS "${omnitls_PLUGIN_DIR}/omnitls-${b}.so")
+      set(_why "this omnitls (${_where}) was built without the ${b} backend; it has: ${_have}")
+    elseif(b IN_LIST omnitls_PLUGIN_BACKENDS AND NOT omnitls_PLUGINS_BUILT_HERE
+           AND NOT EXISTS "${omnitls_PLUGIN_DIR}/omnitls-${b}.so")
       set(_why "the ${b} plugin is not installed: ${omnitls_PLUGIN_DIR}/omnitls-${b}.so is missing")
     endif()
     if(_why)

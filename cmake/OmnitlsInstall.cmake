@@ -170,6 +170,20 @@ foreach(t omnitls omnitls_static)
   target_include_directories(${t} PUBLIC $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>)
   add_library(omnitls::${t} ALIAS ${t})
 endforeach()
+# ... and the package's variables and omnitls_add_test(). Cache entries,
+# because the including project may add this tree from inside a function
+# (FetchContent_MakeAvailable), where PARENT_SCOPE would not reach it.
+if(NOT CMAKE_SOURCE_DIR STREQUAL PROJECT_SOURCE_DIR)
+  set(omnitls_VERSION "${PROJECT_VERSION}" CACHE INTERNAL "omnitls version (source tree)")
+  set(omnitls_BACKENDS "${OTLS_BACKENDS}" CACHE INTERNAL "every backend built")
+  set(omnitls_BUILTIN_BACKENDS "${OTLS_BUILTIN_BACKENDS}" CACHE INTERNAL "backends linked in")
+  set(omnitls_PLUGIN_BACKENDS "${OTLS_PLUGIN_BACKENDS}" CACHE INTERNAL "backends built as plugins")
+  set(omnitls_DEFAULT_BACKEND "${OTLS_DEFAULT}" CACHE INTERNAL "otls_ctx_new(NULL)'s backend")
+  set(omnitls_PLUGIN_DIR "${OTLS_PLUGIN_BUILD_DIR}" CACHE INTERNAL "where the plugins are built")
+  # Built by this build, so not there yet when omnitls_add_test() runs.
+  set(omnitls_PLUGINS_BUILT_HERE ON CACHE INTERNAL "plugins come from this build")
+  include("${CMAKE_CURRENT_LIST_DIR}/OmnitlsAddTest.cmake")
+endif()
 
 # The CMake package.
 install(EXPORT omnitlsTargets NAMESPACE omnitls:: DESTINATION "${OTLS_CMAKE_INSTALL_DIR}")

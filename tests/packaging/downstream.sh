@@ -105,4 +105,27 @@ for p in $plugins; do
     mv "$work/omnitls-$p.so" "$prefix/$libdir/omnitls/plugins/"
     echo "plugin $p missing: refused at configure time"
 done
+step "the omnitls tree added with add_subdirectory() instead of find_package()"
+sdir=$work/ds-subdir
+"$cmake" -S "$src/examples/downstream" -B "$sdir" -DDOWNSTREAM_OMNITLS_SOURCE="$src" \
+    -DCMAKE_C_COMPILER="$cc" >"$work/configure.log" 2>&1 || {
+    cat "$work/configure.log"
+    fail "configure with add_subdirectory"
+}
+grep "registered:" "$work/configure.log"
+"$cmake" --build "$sdir" -j2 >"$work/build.log" 2>&1 || {
+    cat "$work/build.log"
+    fail "build with add_subdirectory"
+}
+(cd "$sdir" && "$ctest" -V -j2 >"$work/ctest.log" 2>&1) || {
+    cat "$work/ctest.log"
+    fail "ctest with add_subdirectory"
+}
+for b in $backends; do
+    grep -q "echo ok on backend $b: TLSv1" "$work/ctest.log" || fail "add_subdirectory: echo[$b] did not run on $b"
+done
+ran=$(grep -c "Test #[0-9]*: " "$work/ctest.log" || true)
+[ "$ran" -eq "$(($(echo $backends | wc -w) + 1))" ] ||
+    fail "add_subdirectory: $ran tests ran, expected the PKI fixture and one per backend"
+echo "add_subdirectory: every column passed, no omnitls test added to the project"
 echo "downstream: all passed"
