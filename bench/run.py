@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 BACKENDS = ["openssl", "mbedtls", "wolfssl"]
+PARTS = ["cg", "wall", "mem", "intro", "decode"]
 VERSIONS = ["1.2", "1.3"]
 
 
@@ -75,6 +76,24 @@ class Runner:
         return r["unsupported"] if isinstance(r, dict) else None
 
 
+def cg_cells(ins, digits):
+    """native | omnitls | difference cells of an instruction-count row."""
+    if not ins:
+        return "- | - | -"
+    d = ins["omnitls"] / ins["native"] - 1
+    f = f"{{:,.{digits}f}}"
+    return (f"{f.format(ins['native'])} | {f.format(ins['omnitls'])} | "
+            f"{d * 100:+.2f}% {'ok' if d <= 0.01 else '**missed**'}")
+
+
+def wall_cells(wall, ratios, digits):
+    """native | omnitls | ratio cells of a wall-clock row."""
+    if not ratios:
+        return "- | - | -"
+    return (f"{fmt_range(wall['native'], digits)} | {fmt_range(wall['omnitls'], digits)} | "
+            f"{fmt_range(ratios, 3)} {'ok' if med(ratios) >= 0.97 else '**missed**'}")
+
+
 def med(values):
     return statistics.median(values)
 
@@ -106,7 +125,16 @@ def main():
     ap.add_argument("--backends", default=",".join(BACKENDS),
                     help="comma-separated subset of " + ",".join(BACKENDS))
     ap.add_argument("--no-decode", action="store_true", help="skip the decoding comparison")
+    ap.add_argument("--parts", default=",".join(PARTS),
+                    help="comma-separated subset of " + ",".join(PARTS) + " (instruction counts, "
+                    "wall clock incl. scaling, heap, introspection, decoding): wall-clock parts "
+                    "want a quiet machine, instruction counts do not")
     a = ap.parse_args()
+    parts = set(a.parts.split(","))
+    if not parts <= set(PARTS):
+        sys.exit(f"run.py: --parts: unknown {', '.join(sorted(parts - set(PARTS)))}")
+    if "decode" not in parts:
+        a.no_decode = True
     chosen = [b for b in BACKENDS if b in a.backends.split(",")]
     r = Runner(a.build, a.quick)
     rounds = 3 if a.quick else 7
@@ -131,7 +159,8 @@ def main():
     say(f"Stacks: {'; '.join(versions.values())}. {omni.split(' on ')[0]}; Python "
         f"{platform.python_version()} ({subprocess.run(['/usr/bin/python3', '-c', 'import ssl; print(ssl.OPENSSL_VERSION)'], capture_output=True, text=True).stdout.strip()}).  ")
     say(f"Settings: {'quick run (small counts)' if a.quick else 'full run'}; wall pairs: "
-        f"{rounds} interleaved rounds, median (min-max).")
+        f"{rounds} interleaved rounds, median (min-max); parts: {', '.join(p for p in PARTS if p in parts)} "
+        f"(a column of a part not run reads -).")
     say("")
 
     # ---- handshakes and bulk ------------------------------------------------
@@ -147,50 +176,40 @@ def main():
             if a.quick:
                 n1, n2 = 1, 2
             ins = {}
-            for e in ("native", "omnitls"):
+            for e in ("native", "omnitls") if "cg" in parts else ():
                 c1 = r.callgrind(e, b, "hs", v, "--n", str(n1))
                 c2 = r.callgrind(e, b, "hs", v, "--n", str(n2))
                 ins[e] = (c2 - c1) / (n2 - n1)
             n = str(max(2, int(HS_WALL[b] * scale)))
             wall = {"native": [], "omnitls": []}
             ratios = []
-            for _ in range(rounds):
+            for _ in range(rounds if "wall" in parts else 0):
                 x = {}
                 for e in ("native", "omnitls"):
                     x[e] = float(r.one(e, b, "hs", v, "--n", n)[0]["hs_per_s"])
                     wall[e].append(x[e])
                 ratios.append(x["omnitls"] / x["native"])
-            d = ins["omnitls"] / ins["native"] - 1
-            hs_rows.append(
-                f"| {b} | TLS {v} | {ins['native']:,.0f} | {ins['omnitls']:,.0f} | "
-                f"{d * 100:+.2f}% {'ok' if d <= 0.01 else '**missed**'} | "
-                f"{fmt_range(wall['native'])} | {fmt_range(wall['omnitls'])} | "
-                f"{fmt_range(ratios, 3)} {'ok' if med(ratios) >= 0.97 else '**missed**'} |")
+            hs_rows.append(f"| {b} | TLS {v} | {cg_cells(ins, 0)} | {wall_cells(wall, ratios, 0)} |")
 
             m1, m2 = BULK_CG[b]
             if a.quick:
                 m1, m2 = 1, 2
             bins = {}
-            for e in ("native", "omnitls"):
+            for e in ("native", "omnitls") if "cg" in parts else ():
                 c1 = r.callgrind(e, b, "bulk", v, "--bytes", str(m1 << 20))
                 c2 = r.callgrind(e, b, "bulk", v, "--bytes", str(m2 << 20))
                 bins[e] = (c2 - c1) / ((m2 - m1) << 20)
             bw = {"native": [], "omnitls": []}
             bratios = []
-            for _ in range(max(3, rounds - 2)):
+            for _ in range(max(3, rounds - 2) if "wall" in parts else 0):
                 x = {}
                 for e in ("native", "omnitls"):
                     x[e] = float(r.one(e, b, "bulk", v, "--bytes", str(bulk_bytes))[0]["mib_per_s"])
                     bw[e].append(x[e])
                 bratios.append(x["omnitls"] / x["native"])
-            d = bins["omnitls"] / bins["native"] - 1
-            bulk_rows.append(
-                f"| {b} | TLS {v} | {bins['native']:.3f} | {bins['omnitls']:.3f} | "
-                f"{d * 100:+.2f}% {'ok' if d <= 0.01 else '**missed**'} | "
-                f"{fmt_range(bw['native'])} | {fmt_range(bw['omnitls'])} | "
-                f"{fmt_range(bratios, 3)} {'ok' if med(bratios) >= 0.97 else '**missed**'} |")
+            bulk_rows.append(f"| {b} | TLS {v} | {cg_cells(bins, 3)} | {wall_cells(bw, bratios, 0)} |")
 
-            if v == "1.2" or b != "mbedtls":
+            if "mem" in parts and (v == "1.2" or b != "mbedtls"):
                 mn = r.one("native", b, "mem", v, "--n", "16")[0]
                 mo = r.one("omnitls", b, "mem", v, "--n", "16")[0]
                 cm = r.one("omnitls", b, "coremem", v, "--n", "16")[0]
@@ -202,10 +221,13 @@ def main():
                     f"{'ok' if max(dc, ds) <= 1024 else '**missed**'} | "
                     f"{cm['core_client_bytes']} / {cm['core_server_bytes']} |")
 
-            if v == "1.3" or b == "mbedtls":
+            if "wall" in parts and (v == "1.3" or b == "mbedtls"):
                 sc = {"native": ([], []), "omnitls": ([], [])}
                 cpu = {"native": ([], []), "omnitls": ([], [])}
-                for _ in range(max(3, rounds - 2)):
+                # More rounds than the pairs: two pairs share the machine
+                # with whatever else runs, and the ratio of two medians
+                # moves with it.
+                for _ in range(rounds + 2):
                     for e in ("native", "omnitls"):
                         for i, t in enumerate(("1", "2")):
                             x = r.one(e, b, "hs", v, "--n", n, "--threads", t)[0]
@@ -248,12 +270,16 @@ def main():
     say("")
 
     # ---- introspection ---------------------------------------------------------
+    if "intro" not in parts:
+        chosen_intro = []
+    else:
+        chosen_intro = chosen
     say("### Introspection on an established client connection (ns per call)")
     say("")
     say("| backend | version | call | result | first call ns (allocations) | "
         "ns per call, steady | allocations per call, steady (any / omnitls's) | target |")
     say("|---|---|---|---|---|---|---|---|")
-    for b in chosen:
+    for b in chosen_intro:
         for v in VERSIONS:
             if r.supported(b, v):
                 continue

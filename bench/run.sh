@@ -6,9 +6,11 @@
 # build-bench-release/performance.md) and prints it.
 #
 #   bench/run.sh [--quick] [--out FILE] [--backends openssl,mbedtls,wolfssl] [--no-decode]
+#                [--parts cg,wall,mem,intro,decode]
 #
 # --quick: small counts (a check that everything runs; numbers are rough).
-# --backends, --no-decode: a part of the table only.
+# --backends, --no-decode, --parts: a part of the table only (e.g. the
+# wall-clock parts on a quiet machine, instruction counts at any time).
 # Needs valgrind and /usr/bin/python3 (scripts/install-deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +21,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --out) args+=(--out "$(realpath -m "$2")"); shift 2 ;;
     --quick | --no-decode) args+=("$1"); shift ;;
-    --backends) args+=(--backends "$2"); shift 2 ;;
-    *) echo "usage: bench/run.sh [--quick] [--out FILE] [--backends LIST] [--no-decode]" >&2; exit 2 ;;
+    --backends | --parts) args+=("$1" "$2"); shift 2 ;;
+    *) echo "usage: bench/run.sh [--quick] [--out FILE] [--backends LIST] [--no-decode] [--parts LIST]" >&2; exit 2 ;;
     esac
 done
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOTLS_BUILD_TESTS=OFF \
