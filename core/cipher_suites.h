@@ -7,13 +7,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 12 bytes a row on a 32-bit target (20 with a pointer for the version
+ * and an int for the bits): the version is an index, the bits in bytes. */
 struct oti_suite {
-    uint16_t id;           /* IANA id, e.g. 0xC02B */
     const char *name;      /* OpenSSL-style name, e.g. "ECDHE-ECDSA-AES128-GCM-SHA256" */
     const char *iana_name; /* e.g. "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" */
-    const char *protocol;  /* SSL_CIPHER_get_version(): "TLSv1.0", "TLSv1.2", "TLSv1.3", "SSLv3" */
-    int secret_bits;       /* SSL_CIPHER_get_bits(): strength in bits */
+    uint16_t id;           /* IANA id, e.g. 0xC02B */
+    uint8_t version;       /* enum oti_suite_version */
+    uint8_t secret_bytes;  /* SSL_CIPHER_get_bits() / 8 */
 };
+
+/* SSL_CIPHER_get_version(): "SSLv3", "TLSv1.0", "TLSv1.2", "TLSv1.3". */
+enum oti_suite_version { OTI_SUITE_SSL3, OTI_SUITE_TLS10, OTI_SUITE_TLS12, OTI_SUITE_TLS13 };
+
+/* A row of cipher_suite_table.inc. */
+#define OTI_SUITE(id, name, iana, version, bytes)                                                  \
+    {                                                                                              \
+        name, iana, id, OTI_SUITE_##version, bytes                                                 \
+    }
+
+/* The protocol string Python's cipher()[1] reports, and the secret bits
+ * (cipher()[2]). */
+const char *oti_suite_protocol(const struct oti_suite *s);
+int oti_suite_bits(const struct oti_suite *s);
 
 /* The entry for an IANA id, or NULL when the table does not know it. */
 const struct oti_suite *oti_suite_by_id(uint16_t id);
