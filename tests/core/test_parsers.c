@@ -201,8 +201,15 @@ Test(server_end_point, hash_choice)
     cr_assert_eq(hash_for(pss512, sizeof pss512, &hash), OTLS_OK);
     cr_assert_eq(hash, OTLS_HASH_SHA512);
     cr_assert_eq(hash_for(ed25519, sizeof ed25519, &hash), OTLS_ERR_UNSUPPORTED);
-    uint8_t junk[] = {0x30, 0x05, 0x30};
+    uint8_t der[128];
     char err[256];
+    size_t n = cert_with_alg(der, ed25519, sizeof ed25519);
+    cr_assert_eq(oti_server_end_point_hash(der, n, &hash, err, sizeof err), OTLS_ERR_UNSUPPORTED);
+    cr_assert(strstr(err, "undefined for Ed25519 certificates") != NULL, "%s", err);
+    der[n - 3 - 1] = 0x71; /* Ed448 */
+    cr_assert_eq(oti_server_end_point_hash(der, n, &hash, err, sizeof err), OTLS_ERR_UNSUPPORTED);
+    cr_assert(strstr(err, "undefined for Ed448 certificates") != NULL, "%s", err);
+    uint8_t junk[] = {0x30, 0x05, 0x30};
     cr_assert_eq(oti_server_end_point_hash(junk, sizeof junk, &hash, err, sizeof err),
                  OTLS_ERR_PARSE);
 }
