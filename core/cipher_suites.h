@@ -20,12 +20,6 @@ struct oti_suite {
 /* SSL_CIPHER_get_version(): "SSLv3", "TLSv1.0", "TLSv1.2", "TLSv1.3". */
 enum oti_suite_version { OTI_SUITE_SSL3, OTI_SUITE_TLS10, OTI_SUITE_TLS12, OTI_SUITE_TLS13 };
 
-/* A row of cipher_suite_table.inc. */
-#define OTI_SUITE(id, name, iana, version, bytes)                                                  \
-    {                                                                                              \
-        name, iana, id, OTI_SUITE_##version, bytes                                                 \
-    }
-
 /* The protocol string Python's cipher()[1] reports, and the secret bits
  * (cipher()[2]). */
 const char *oti_suite_protocol(const struct oti_suite *s);
