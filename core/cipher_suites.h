@@ -32,6 +32,13 @@ const struct oti_suite *oti_suite_by_id(uint16_t id);
  * (case-sensitive), or NULL. */
 const struct oti_suite *oti_suite_by_name(const char *name, size_t len);
 
+/* True when name[0..len) names a suite this build's table dropped (the
+ * linked mbedTLS configuration lacks it; minimal profile only). */
+int oti_suite_absent(const char *name, size_t len);
+
+/* The 16-bit hash the dropped names are kept as (FNV-1a, folded). */
+uint16_t oti_suite_name_hash(const char *name, size_t len);
+
 /* Number of entries, and entry i (0 <= i < count), for listings and tests. */
 size_t oti_suite_count(void);
 const struct oti_suite *oti_suite_at(size_t i);
