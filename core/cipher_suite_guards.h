@@ -127,6 +127,11 @@
 #define OTI_NULL_CIPHER 0
 #endif
 
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && MBEDTLS_VERSION_NUMBER < 0x03060000
+/* Written against 3.6 (MBEDTLS_SSL_HAVE_*, MBEDTLS_MD_CAN_*): an older
+ * 3.x could drop suites it has without a word. */
+#error "omnitls: the minimal profile's suite table needs mbedTLS 2.28 or 3.6+"
+#endif
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
 /* 3.x: ciphers and hashes may come from PSA; 3DES and RC4 suites are gone;
  * CCM suites need SHA-256 for their PRF. */
