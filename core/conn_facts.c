@@ -8,8 +8,8 @@
 static void fill_cipher(otls_cipher_info *info, const struct oti_suite *s)
 {
     info->name = s->name;
-    info->protocol = s->protocol;
-    info->secret_bits = s->secret_bits;
+    info->protocol = oti_suite_protocol(s);
+    info->secret_bits = oti_suite_bits(s);
     info->iana_id = s->id;
     info->iana_name = s->iana_name;
 }

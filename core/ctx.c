@@ -159,11 +159,16 @@ otls_status oti_parse_id_list(otls_ctx *ctx, const char *list, const struct oti_
     uint16_t *ids = oti_calloc(max, sizeof *ids);
     if (ids == NULL)
         return oti_ctx_fail(ctx, OTLS_ERR_NO_MEMORY, "out of memory");
-    size_t n = 0;
+    size_t n = 0, skipped = 0;
     for (const char *p = list; *p;) {
         size_t len = strcspn(p, ":");
         if (len > 0) {
             int id = kind->lookup(p, len);
+            if (id == OTI_ID_ABSENT) {
+                skipped++;
+                p += len + (p[len] == ':');
+                continue;
+            }
             if (id < 0) {
                 oti_free(ids);
                 return oti_ctx_fail(ctx, kind->unknown_status, "unknown %s '%.*s'", kind->what,
@@ -179,6 +184,11 @@ otls_status oti_parse_id_list(otls_ctx *ctx, const char *list, const struct oti_
     }
     if (n == 0) {
         oti_free(ids);
+        if (skipped)
+            return oti_ctx_fail(ctx, OTLS_ERR_UNSUPPORTED,
+                                "no %s named is in this build: it keeps only those of the linked "
+                                "mbedTLS configuration",
+                                kind->what);
         return oti_ctx_fail(ctx, kind->unknown_status, "%s", kind->empty);
     }
     *out = ids;
@@ -214,7 +224,9 @@ otls_status oti_ctx_set_id_list(otls_ctx *ctx, const char *list,
 static int suite_id(const char *name, size_t len)
 {
     const struct oti_suite *s = oti_suite_by_name(name, len);
-    return s ? s->id : -1;
+    if (s != NULL)
+        return s->id;
+    return oti_suite_absent(name, len) ? OTI_ID_ABSENT : -1;
 }
 
 /* Names through the core table, so a list names the same suites on every

@@ -121,28 +121,14 @@ int oti_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         char *end = tmp + sizeof tmp;
         switch (*f) {
         case 'd':
-        case 'i': {
-            long long v;
-            if (len == 3)
-                v = va_arg(ap, long);
-            else if (len == 4)
-                v = va_arg(ap, long long);
-            else if (len == 5)
-                v = (long long)va_arg(ap, size_t);
-            else
-                v = va_arg(ap, int);
-            if (len == 1)
-                v = (short)v;
-            else if (len == 2)
-                v = (signed char)v;
-            unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-            size_t n = digits(end, mag, 10, 0, precision < 0 ? 1 : precision);
-            field(&o, v < 0 ? "-" : "", end - n, n, width, left, zero && precision < 0);
-            break;
-        }
+        case 'i':
         case 'u':
         case 'x':
         case 'X': {
+            /* One fetch for every integer conversion (a signed argument
+             * read as its unsigned type has the same bits), then the sign
+             * back from the argument's width: one copy of each va_arg. */
+            int is_signed = *f == 'd' || *f == 'i';
             unsigned long long v;
             if (len == 3)
                 v = va_arg(ap, unsigned long);
@@ -153,12 +139,21 @@ int oti_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             else
                 v = va_arg(ap, unsigned);
             if (len == 1)
-                v = (unsigned short)v;
+                v = is_signed ? (unsigned long long)(short)v : (unsigned short)v;
             else if (len == 2)
-                v = (unsigned char)v;
-            size_t n =
-                digits(end, v, *f == 'u' ? 10 : 16, *f == 'X', precision < 0 ? 1 : precision);
-            field(&o, "", end - n, n, width, left, zero && precision < 0);
+                v = is_signed ? (unsigned long long)(signed char)v : (unsigned char)v;
+            else if (is_signed && len == 3)
+                v = (unsigned long long)(long)v;
+            else if (is_signed && len == 5)
+                v = (unsigned long long)(ptrdiff_t)v;
+            else if (is_signed && len != 4)
+                v = (unsigned long long)(int)v;
+            int neg = is_signed && (long long)v < 0;
+            if (neg)
+                v = 0ull - v;
+            size_t n = digits(end, v, *f == 'x' || *f == 'X' ? 16 : 10, *f == 'X',
+                              precision < 0 ? 1 : precision);
+            field(&o, neg ? "-" : "", end - n, n, width, left, zero && precision < 0);
             break;
         }
         case 'c': {

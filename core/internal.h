@@ -153,12 +153,15 @@ const char *oti_group_name(uint16_t id);
 
 /* Colon-separated name lists ("a:b:c") of IANA ids: cipher suites, groups. */
 struct oti_id_list_kind {
-    int (*lookup)(const char *name, size_t len); /* the id, or -1 when unknown */
+    int (*lookup)(const char *name, size_t len); /* the id, -1 unknown, OTI_ID_ABSENT */
     otls_status unknown_status;                  /* for an unknown name or an empty list */
     const char *what;                            /* "cipher suite", "group" */
     const char *empty;                           /* the message for a list that names none */
     int dedupe;                                  /* keep a name given twice once */
 };
+
+/* A lookup's answer for a name this build knows but left out (skipped). */
+#define OTI_ID_ABSENT (-2)
 
 /* Parses list into a new array (*out, oti_free) of *count ids. */
 otls_status oti_parse_id_list(otls_ctx *ctx, const char *list, const struct oti_id_list_kind *kind,

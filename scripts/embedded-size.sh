@@ -10,6 +10,13 @@
 #            linked with --gc-sections and -nostdlib (unresolved libc and
 #            mbedTLS symbols ignored): omnitls's code a firmware using the
 #            whole API carries.
+# Each is measured with two mbedTLS configurations (cmake/embedded/):
+#   baremetal: Debian's config minus what bare metal lacks (rows OFF,
+#              COMPACT, FULL);
+#   firmware:  a firmware's TLS 1.2 ECDHE-ECDSA AES-GCM/ChaCha20 P-256
+#              config after mbedTLS's config-suite-b.h (rows fw-OFF,
+#              fw-COMPACT): what the linked mbedTLS cannot do is compiled
+#              out of omnitls too (the cipher-suite table, for one).
 # Environment: SIZE_DIR (default: build-size in the tree).
 set -euo pipefail
 
@@ -19,15 +26,21 @@ mkdir -p "$out"
 cc=arm-none-eabi-gcc
 command -v $cc >/dev/null || { echo "embedded-size: $cc not found (apt-get install gcc-arm-none-eabi)" >&2; exit 1; }
 cflags=(-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections -std=c11
-    -Wall -Wextra -Wpedantic -Werror -fvisibility=hidden
-    -DMBEDTLS_CONFIG_FILE='"mbedtls_baremetal_config.h"' -I"$here/cmake/embedded")
+    -Wall -Wextra -Wpedantic -Werror -fvisibility=hidden -I"$here/cmake/embedded")
+mbedtls_config() { # baremetal | firmware
+    echo "-DMBEDTLS_CONFIG_FILE=\"mbedtls_$1_config.h\""
+}
 
 # Only the mbedtls/ headers of the host, not its libc's.
 mkdir -p "$out/mbedtls-include"
 ln -sfn /usr/include/mbedtls "$out/mbedtls-include/mbedtls"
 
-measure() { # DECODER
-    local decoder=$1 cfg=$out/cfg-$1 obj=$out/obj-$1
+measure() { # DECODER [firmware]
+    local decoder=$1 config=${2:-baremetal} cfg=$out/cfg-$1 obj=$out/obj-$1 label=$1
+    if [ "$config" = firmware ]; then
+        obj=$out/obj-fw-$1
+        label=fw-$1
+    fi
     # A configure-only native build of the profile gives the sources, the
     # definitions and the generated headers, so this list cannot drift.
     cmake -S "$here" -B "$cfg" -DOTLS_PROFILE=minimal -DOTLS_DECODER="$decoder" \
@@ -51,8 +64,8 @@ for e in json.load(open(sys.argv[1])):
 PY
     while IFS=$'\t' read -r src flags; do
         eval "extra=($flags)"
-        $cc "${cflags[@]}" "${extra[@]}" -I"$out/mbedtls-include" -c "$src" \
-            -o "$obj/$(basename "$src").o"
+        $cc "${cflags[@]}" "$(mbedtls_config "$config")" "${extra[@]}" -I"$out/mbedtls-include" \
+            -c "$src" -o "$obj/$(basename "$src").o"
     done <"$obj/list"
     # A program that keeps every public function.
     local api
@@ -71,7 +84,7 @@ PY
         -Wl,--unresolved-symbols=ignore-all -o "$obj/linked.elf" "$obj"/*.o
     # keep.o's own bytes (the table: 4 bytes a function, and _start) are
     # taken off the linked sizes.
-    python3 - "$decoder" "$obj" <<'PY'
+    python3 - "$label" "$obj" <<'PY'
 import glob, subprocess, sys
 decoder, obj = sys.argv[1], sys.argv[2]
 def sections(path):
@@ -97,7 +110,7 @@ keep = sections(obj + "/keep.o")
 for k in linked:
     linked[k] -= keep[k]
 for name, s in (("objects", total), ("linked", linked)):
-    print("%-8s %-7s text %6d  rodata %6d  text+rodata %6d (%5.1f KiB)  data %4d  bss %4d"
+    print("%-10s %-7s text %6d  rodata %6d  text+rodata %6d (%5.1f KiB)  data %4d  bss %4d"
           % (decoder, name, s["text"], s["rodata"], s["text"] + s["rodata"],
              (s["text"] + s["rodata"]) / 1024.0, s["data"], s["bss"]))
 PY
@@ -105,11 +118,11 @@ PY
 
 # Per-connection RAM: struct sizes in the target's layout (the OFF build's
 # flags: the same structs in every decoder setting).
-state_sizes() {
-    local obj=$out/obj-OFF flags
+state_sizes() { # [firmware]
+    local obj=$out/obj-OFF flags config=${1:-baremetal}
     flags=$(awk -F'\t' '/core\/conn.c\t/ {print $2}' "$obj/list")
     eval "extra=($flags)"
-    $cc "${cflags[@]}" "${extra[@]}" -I"$out/mbedtls-include" -I"$here/core" \
+    $cc "${cflags[@]}" "$(mbedtls_config "$config")" "${extra[@]}" -I"$out/mbedtls-include" -I"$here/core" \
         -c "$here/cmake/embedded/conn_state_sizes.c" -o "$out/conn_state_sizes.o"
     arm-none-eabi-nm -S "$out/conn_state_sizes.o" | while read -r _ size _ name; do
         case $name in size_*) printf "  %-26s %5d bytes\n" "${name#size_}" "$((16#$size))" ;; esac
@@ -120,5 +133,10 @@ echo "Cortex-M4 -mthumb -Os, $(arm-none-eabi-gcc -dumpversion), mbedTLS headers 
 for d in OFF COMPACT FULL; do
     measure "$d"
 done
+for d in OFF COMPACT; do
+    measure "$d" firmware
+done
 echo "per-connection and per-context state (Cortex-M4 layout, Debian's mbedTLS config):"
 state_sizes
+echo "the same with the firmware config (cmake/embedded/mbedtls_firmware_config.h):"
+state_sizes firmware

@@ -17,7 +17,21 @@ OpenSSL's own headers, protocol and bits are transcribed from the
 OPENSSL_NO_WEAK_SSL_CIPHERS entries of ssl/s3_lib.c.
 
 The output is one list sorted by id (core/cipher_suites.c binary-searches
-it); part 2 rows end in a "part 2" comment.
+it); part 2 rows end in a "part 2" comment. Each row is a struct oti_suite
+initialiser (core/cipher_suites.h: the version as a small index, the bits
+in bytes, so a row is 12 bytes on a 32-bit target) under an `#if` naming what
+it needs from mbedTLS, derived from its IANA name the way mbedTLS's own
+ssl_ciphersuites.c guards its list (key exchange, cipher, mode, MAC hash).
+core/cipher_suite_guards.h turns those OTI_* conditions into the linked
+mbedTLS configuration's when mbedTLS is the only stack the library can
+ever use (the minimal profile), and into 1 otherwise; a test
+(tests/core/test_suites_mbedtls.c) checks the result against
+mbedtls_ssl_ciphersuite_from_id() for every row.
+
+Beside the table it writes cipher_suite_absent.inc: for each suite, under
+the negation of its condition, 16-bit hashes of its two names, so that a
+build that dropped the suite still recognises them (skipped in a cipher
+list, as a full build skips suites its stack lacks, instead of "unknown").
 
 Usage: scripts/gen-cipher-table.py [-o OUT] [--no-part2]   (OUT '-' = stdout)
 """
@@ -32,6 +46,8 @@ import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(REPO, "core", "cipher_suite_table.inc")
+# Beside it: the names a build that drops a suite still recognises.
+ABSENT_NAME = "cipher_suite_absent.inc"
 SCRIPT = "scripts/gen-cipher-table.py"
 
 CIPHER_STRING = "ALL:COMPLEMENTOFALL:@SECLEVEL=0"
@@ -145,8 +161,74 @@ def header_macros():
     return macros
 
 
+VERSIONS = {"SSLv3": "SSL3", "TLSv1.0": "TLS10", "TLSv1.2": "TLS12", "TLSv1.3": "TLS13"}
+
+# IANA key-exchange part -> the OTI_KX_* condition (cipher_suite_guards.h),
+# or None for one mbedTLS never implements (DSS, anonymous, SRP).
+KEY_EXCHANGES = {
+    "RSA": "OTI_KX_RSA", "DHE_RSA": "OTI_KX_DHE_RSA", "ECDHE_RSA": "OTI_KX_ECDHE_RSA",
+    "ECDHE_ECDSA": "OTI_KX_ECDHE_ECDSA", "PSK": "OTI_KX_PSK", "DHE_PSK": "OTI_KX_DHE_PSK",
+    "PSK_DHE": "OTI_KX_DHE_PSK", "RSA_PSK": "OTI_KX_RSA_PSK", "ECDHE_PSK": "OTI_KX_ECDHE_PSK",
+    "ECDH_RSA": "OTI_KX_ECDH_RSA", "ECDH_ECDSA": "OTI_KX_ECDH_ECDSA",
+}
+# Bulk cipher part -> conditions; the MAC hash follows.
+CIPHERS = [
+    (r"AES_(128|256)_CBC", ["OTI_AES", "OTI_CBC"]),
+    (r"AES_(128|256)_GCM", ["OTI_AES", "OTI_GCM"]),
+    (r"AES_(128|256)_CCM(_8)?", ["OTI_AES", "OTI_CCM"]),
+    (r"CAMELLIA_(128|256)_CBC", ["OTI_CAMELLIA", "OTI_CBC"]),
+    (r"CAMELLIA_(128|256)_GCM", ["OTI_CAMELLIA", "OTI_GCM"]),
+    (r"ARIA_(128|256)_CBC", ["OTI_ARIA", "OTI_CBC"]),
+    (r"ARIA_(128|256)_GCM", ["OTI_ARIA", "OTI_GCM"]),
+    (r"CHACHA20_POLY1305", ["OTI_CHACHAPOLY"]),
+    (r"3DES_EDE_CBC", ["OTI_DES", "OTI_CBC"]),
+    (r"RC4_128", ["OTI_ARC4"]),
+    (r"NULL", ["OTI_NULL_CIPHER"]),
+]
+HASHES = {"MD5": "OTI_MD5", "SHA": "OTI_SHA1", "SHA256": "OTI_SHA256", "SHA384": "OTI_SHA384"}
+
+
+def guard(iana):
+    """The mbedTLS requirements of a suite, as a C condition."""
+    m = re.match(r"^TLS_(AES_128_GCM|AES_256_GCM|CHACHA20_POLY1305|AES_128_CCM|AES_128_CCM_8)"
+                 r"_(SHA256|SHA384)$", iana)
+    if m:  # TLS 1.3: no key exchange in the name
+        bulk = [c for pat, c in CIPHERS if re.fullmatch(pat, m.group(1))][0]
+        return " && ".join(["OTI_TLS13"] + bulk + [HASHES[m.group(2)]])
+    m = re.match(r"^TLS_(\w+?)_WITH_(\w+?)(?:_(MD5|SHA|SHA256|SHA384))?$", iana)
+    if not m:
+        return "OTI_NOT_MBEDTLS"
+    kx, bulk_name, mac = m.groups()
+    if kx not in KEY_EXCHANGES:
+        return "OTI_NOT_MBEDTLS"
+    bulk = [c for pat, c in CIPHERS if re.fullmatch(pat, bulk_name)]
+    if not bulk:
+        return "OTI_NOT_MBEDTLS"
+    # CCM suites name no hash: their PRF is SHA-256 (mbedTLS 3.x asks for it).
+    hash_cond = HASHES[mac] if mac else "OTI_CCM_SHA256"
+    return " && ".join([KEY_EXCHANGES[kx]] + bulk[0] + [hash_cond])
+
+
+def name_hash(name):
+    """FNV-1a over the name, folded to 16 bits (core/cipher_suites.c)."""
+    h = 0x811C9DC5
+    for ch in name.encode("ascii"):
+        h = ((h ^ ch) * 0x01000193) & 0xFFFFFFFF
+    return (h >> 16) ^ (h & 0xFFFF)
+
+
+def absent_row(sid, name, iana):
+    """A dropped suite's names, as hashes, under the negated condition."""
+    hashes = sorted({name_hash(name), name_hash(iana)})
+    return ["#if !(%s)" % guard(iana),
+            "%s, /* 0x%04X */" % (", ".join("0x%04X" % h for h in hashes), sid)]
+
+
 def row(sid, name, iana, proto, bits):
-    return '{0x%04X, "%s", "%s", "%s", %d},' % (sid, name, iana, proto, bits)
+    if bits % 8:
+        die("0x%04X: %d bits is not whole bytes" % (sid, bits))
+    return ['#if %s' % guard(iana),
+            '{"%s", "%s", 0x%04X, OTI_SUITE_%s, %d},' % (name, iana, sid, VERSIONS[proto], bits // 8)]
 
 
 def main():
@@ -214,6 +296,8 @@ def main():
         for s in (name, iana, proto):
             if not SAFE.match(s):
                 die("0x%04X: unexpected characters in %r" % (sid, s))
+        if proto not in VERSIONS:
+            die("0x%04X: unknown version %r" % (sid, proto))
         if not 0 <= bits <= 256:
             die("0x%04X: odd bits %d" % (sid, bits))
     names = [v[0] for v in part1.values()] + [v[0] for v in part2.values()]
@@ -225,9 +309,10 @@ def main():
     lines = [
         "/* Generated by %s: do not edit, re-run the script." % SCRIPT,
         " * Source: %s, through Python %d.%d's ssl module" % (version, *sys.version_info[:2]),
-        " * and the openssl command. Sorted by IANA id; each row: id, OpenSSL-style",
-        " * name (Python's cipher()[0]), IANA name, SSL_CIPHER_get_version()",
-        " * (cipher()[1]), secret bits (cipher()[2]).",
+        " * and the openssl command. Sorted by IANA id; each row: OpenSSL-style",
+        " * name (Python's cipher()[0]), IANA name, id, SSL_CIPHER_get_version()",
+        " * (cipher()[1]), secret bits (cipher()[2]) / 8; under the mbedTLS",
+        " * requirements of the suite (core/cipher_suite_guards.h).",
         " *",
         " * Part 1 (%d rows, unmarked): every suite this OpenSSL offers, as Python" % len(part1),
         " * sees it with set_ciphers(\"%s\") and all TLS 1.3" % CIPHER_STRING,
@@ -246,16 +331,36 @@ def main():
     lines.append("")
     for sid in sorted(set(part1) | set(part2)):
         if sid in part1:
-            lines.append(row(sid, *part1[sid]))
+            lines += row(sid, *part1[sid])
         else:
-            lines.append(row(sid, *part2[sid]) + " /* part 2 */")
+            r = row(sid, *part2[sid])
+            lines += r[:-1] + [r[-1] + " /* part 2 */"]
+        lines.append("#endif")
     text = "\n".join(lines) + "\n"
+
+    absent = [
+        "/* Generated by %s: do not edit, re-run the script." % SCRIPT,
+        " * For each suite of cipher_suite_table.inc, under the negation of its",
+        " * mbedTLS requirements: 16-bit hashes of its OpenSSL-style and IANA",
+        " * names. A build whose table dropped the suite (the minimal profile)",
+        " * still tells its names from unknown ones: they are skipped in a cipher",
+        " * list, as a full build skips suites its stack lacks. */",
+        "",
+    ]
+    for sid in sorted(set(part1) | set(part2)):
+        name, iana = (part1.get(sid) or part2[sid])[:2]
+        absent += absent_row(sid, name, iana)
+        absent.append("#endif")
+    absent_text = "\n".join(absent) + "\n"
 
     if args.output == "-":
         sys.stdout.write(text)
     else:
         with open(args.output, "w", encoding="ascii") as f:
             f.write(text)
+        with open(os.path.join(os.path.dirname(args.output), ABSENT_NAME), "w",
+                  encoding="ascii") as f:
+            f.write(absent_text)
         print("wrote %s: %d + %d suites" % (args.output, len(part1), len(part2)), file=sys.stderr)
 
 

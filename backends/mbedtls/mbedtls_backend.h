@@ -22,6 +22,12 @@
 
 #include "omnitls/provider.h"
 
+/* provider.h's otls_error_setf is static inline and variadic, so every
+ * file that calls it carried its own copy (40 bytes each on Cortex-M4):
+ * the backend's calls go to one copy in mbedtls_errors.c instead. */
+otls_status oti_mbedtls_error_setf(otls_error *e, otls_status code, const char *fmt, ...);
+#define otls_error_setf oti_mbedtls_error_setf
+
 /* TLS 1.3 server tickets whose client chain a context keeps
  * (mbedtls_tickets.c); 0 where tickets carry it (2.28). */
 #if OTI_MBEDTLS_HAVE_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS) &&                              \

@@ -1,6 +1,7 @@
 /* Errors: mbedTLS return codes and verification flags in omnitls terms,
  * worded as OpenSSL (and so Python) words them where the cause is the
  * same, so that messages agree across backends. */
+#include <stdarg.h>
 #include <string.h>
 
 #include <mbedtls/error.h>
@@ -8,6 +9,18 @@
 #include <mbedtls/x509.h>
 
 #include "mbedtls_backend.h"
+
+otls_status oti_mbedtls_error_setf(otls_error *e, otls_status code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        OTLS_PROVIDER_VSNPRINTF(e->message, sizeof e->message, fmt, ap);
+        va_end(ap);
+        e->code = code;
+    }
+    return code;
+}
 
 /* Python's text for an EOF without close_notify (SSLEOFError). */
 static const char eof_message[] = "EOF occurred in violation of protocol";

@@ -33,6 +33,7 @@ Test(fmt, conversions)
     SAME("%ld %ld %lu", LONG_MAX, LONG_MIN, ULONG_MAX);
     SAME("%lld %lld %llu %llx", LLONG_MAX, LLONG_MIN, ULLONG_MAX, 0x1234567890abcdefull);
     SAME("%zu %zu", (size_t)0, SIZE_MAX);
+    SAME("%zd|%zd", (ptrdiff_t)-5, (ptrdiff_t)7);
     SAME("%hd %hu %hhd %hhu", (short)-2, (unsigned short)65535, (signed char)-3,
          (unsigned char)250);
     SAME("%c%c%c", 'o', 'k', '!');

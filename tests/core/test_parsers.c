@@ -131,7 +131,7 @@ Test(suites, table_is_sorted_unique_and_complete)
     cr_assert_gt(n, 30);
     for (size_t i = 0; i < n; i++) {
         const struct oti_suite *s = oti_suite_at(i);
-        cr_assert(s->name && s->iana_name && s->protocol);
+        cr_assert(s->name && s->iana_name && oti_suite_protocol(s));
         if (i > 0)
             cr_assert_lt(oti_suite_at(i - 1)->id, s->id, "row %zu", i);
         cr_assert_eq(oti_suite_by_id(s->id), s);
@@ -147,15 +147,15 @@ Test(suites, python_values)
     const struct oti_suite *s = oti_suite_by_id(0xC013);
     cr_assert_not_null(s);
     cr_assert_str_eq(s->name, "ECDHE-RSA-AES128-SHA");
-    cr_assert_str_eq(s->protocol, "TLSv1.0");
-    cr_assert_eq(s->secret_bits, 128);
+    cr_assert_str_eq(oti_suite_protocol(s), "TLSv1.0");
+    cr_assert_eq(oti_suite_bits(s), 128);
     s = oti_suite_by_id(0x1302);
     cr_assert_str_eq(s->name, "TLS_AES_256_GCM_SHA384");
-    cr_assert_str_eq(s->protocol, "TLSv1.3");
-    cr_assert_eq(s->secret_bits, 256);
+    cr_assert_str_eq(oti_suite_protocol(s), "TLSv1.3");
+    cr_assert_eq(oti_suite_bits(s), 256);
     s = oti_suite_by_id(0xC02B);
     cr_assert_str_eq(s->iana_name, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
-    cr_assert_str_eq(s->protocol, "TLSv1.2");
+    cr_assert_str_eq(oti_suite_protocol(s), "TLSv1.2");
 }
 
 /* A certificate skeleton: SEQUENCE { SEQUENCE {}, AlgorithmIdentifier, BIT STRING }. */
@@ -201,8 +201,15 @@ Test(server_end_point, hash_choice)
     cr_assert_eq(hash_for(pss512, sizeof pss512, &hash), OTLS_OK);
     cr_assert_eq(hash, OTLS_HASH_SHA512);
     cr_assert_eq(hash_for(ed25519, sizeof ed25519, &hash), OTLS_ERR_UNSUPPORTED);
-    uint8_t junk[] = {0x30, 0x05, 0x30};
+    uint8_t der[128];
     char err[256];
+    size_t n = cert_with_alg(der, ed25519, sizeof ed25519);
+    cr_assert_eq(oti_server_end_point_hash(der, n, &hash, err, sizeof err), OTLS_ERR_UNSUPPORTED);
+    cr_assert(strstr(err, "undefined for Ed25519 certificates") != NULL, "%s", err);
+    der[n - 3 - 1] = 0x71; /* Ed448 */
+    cr_assert_eq(oti_server_end_point_hash(der, n, &hash, err, sizeof err), OTLS_ERR_UNSUPPORTED);
+    cr_assert(strstr(err, "undefined for Ed448 certificates") != NULL, "%s", err);
+    uint8_t junk[] = {0x30, 0x05, 0x30};
     cr_assert_eq(oti_server_end_point_hash(junk, sizeof junk, &hash, err, sizeof err),
                  OTLS_ERR_PARSE);
 }
