@@ -168,7 +168,6 @@ static int decode(struct oti_dec *d, const uint8_t *der, size_t len, otls_cert *
     size_t n = (size_t)(cert.end - cert.start);
     out->der = cert.start;
     out->der_len = n;
-    oti_sha256(cert.start, n, out->sha256);
     return OTI_OK;
 }
 
@@ -247,6 +246,14 @@ otls_status otls_cert_decode_pem(const void *data, size_t len, otls_cert **out, 
     }
     oti_pem_free(blocks, count);
     return fail(err, OTLS_ERR_PARSE, "no CERTIFICATE block in the PEM input");
+}
+
+otls_status otls_cert_sha256(const otls_cert *cert, uint8_t out[32])
+{
+    if (cert == NULL || out == NULL)
+        return OTLS_ERR_INVALID_ARGUMENT;
+    oti_sha256(cert->der, cert->der_len, out);
+    return OTLS_OK;
 }
 
 void otls_cert_free(otls_cert *cert)
