@@ -42,6 +42,9 @@ struct oti_buf {
     bool failed;
 };
 
+/* Room for len more bytes and a NUL: false (and failed set) when out of
+ * memory. Writers may then fill data[len..] directly. */
+bool oti_buf_reserve(struct oti_buf *b, size_t len);
 void oti_buf_put(struct oti_buf *b, const void *data, size_t len);
 void oti_buf_putc(struct oti_buf *b, char c);
 void oti_buf_puts(struct oti_buf *b, const char *s);
