@@ -20,6 +20,15 @@ struct oti_arena_block {
 #define HEADER_SIZE                                                                                \
     ((sizeof(struct oti_arena_block) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
 
+void oti_arena_init(struct oti_arena *a, void *mem, size_t size)
+{
+    struct oti_arena_block *b = mem;
+    b->next = NULL;
+    b->used = 0;
+    b->cap = size - HEADER_SIZE;
+    a->head = a->first = b;
+}
+
 void *oti_arena_alloc(struct oti_arena *a, size_t n)
 {
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -78,10 +87,11 @@ void oti_arena_free(struct oti_arena *a)
     struct oti_arena_block *b = a->head;
     while (b) {
         struct oti_arena_block *next = b->next;
-        oti_free(b);
+        if (b != a->first)
+            oti_free(b);
         b = next;
     }
-    a->head = NULL;
+    a->head = a->first = NULL;
 }
 
 bool oti_buf_reserve(struct oti_buf *b, size_t len)

@@ -24,7 +24,13 @@
 struct oti_arena_block;
 struct oti_arena {
     struct oti_arena_block *head;
+    struct oti_arena_block *first; /* in the caller's memory: not freed */
 };
+
+/* Starts an arena whose first block is the caller's size bytes at mem
+ * (aligned as malloc aligns), so that a certificate and its memory are one
+ * allocation; the caller frees mem after oti_arena_free. */
+void oti_arena_init(struct oti_arena *a, void *mem, size_t size);
 
 /* Returns n bytes aligned for any type, or NULL when out of memory. */
 void *oti_arena_alloc(struct oti_arena *a, size_t n);

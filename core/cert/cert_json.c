@@ -202,10 +202,14 @@ enum field {
     F_COUNT
 };
 
-/* In CPython's insertion order. */
-static const char *const keys[F_COUNT] = {
-    "subject",  "issuer",         "version", "serialNumber", "notBefore",
-    "notAfter", "subjectAltName", "OCSP",    "caIssuers",    "crlDistributionPoints"};
+/* In CPython's insertion order, written as they are printed: the quotes
+ * and the separator after each do not change the sort order ('"' sorts
+ * before every letter). */
+static const char *const keys[F_COUNT] = {"\"subject\": ",        "\"issuer\": ",
+                                          "\"version\": ",        "\"serialNumber\": ",
+                                          "\"notBefore\": ",      "\"notAfter\": ",
+                                          "\"subjectAltName\": ", "\"OCSP\": ",
+                                          "\"caIssuers\": ",      "\"crlDistributionPoints\": "};
 
 static void put_field(struct oti_buf *b, const otls_cert *c, enum field f)
 {
@@ -288,8 +292,7 @@ otls_status otls_cert_to_json(const otls_cert *c, unsigned flags, char **json, s
     for (size_t i = 0; i < n; i++) {
         if (i)
             PUT(&b, ", ");
-        put_cstr(&b, keys[order[i]]);
-        PUT(&b, ": ");
+        put(&b, keys[order[i]], strlen(keys[order[i]]));
         put_field(&b, c, order[i]);
     }
     PUT(&b, "}");
