@@ -244,8 +244,9 @@ int oti_asn1_collect(struct oti_dec *d, struct oti_elem *t)
     return OTI_OK;
 }
 
-/* oti_asn1_take for everything fast_header cannot read and every failure. */
-#if defined(__GNUC__)
+/* oti_asn1_take for everything fast_header cannot read and every failure
+ * (everything in small builds). */
+#if defined(__GNUC__) && !OTI_DECODER_SMALL
 __attribute__((noinline))
 #endif
 static int
@@ -438,6 +439,7 @@ bool oti_asn1_int64(const struct oti_elem *t, int64_t *out)
 int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t tag, int cons,
                   bool optional, struct oti_elem *out)
 {
+#if !OTI_DECODER_SMALL
     if (fast_header(c, out)) {
         if (out->cls != cls || out->tag != tag) {
             if (optional)
@@ -449,5 +451,6 @@ int oti_asn1_take(struct oti_dec *d, struct oti_cur *c, uint8_t cls, uint32_t ta
     } else if (optional && oti_cur_empty(c)) {
         return OTI_ABSENT;
     }
+#endif
     return take_slow(d, c, cls, tag, cons, optional, out);
 }

@@ -18,6 +18,20 @@
 
 #include "omnitls/cert.h"
 
+/* The paths that only make decoding faster (constants for common OIDs,
+ * element reads inlined into oti_asn1_take, plain dates read straight,
+ * JSON strings checked eight octets at a time) are left out where size
+ * matters more than speed: OTLS_DECODER=COMPACT (issue 9: its Cortex-M4
+ * footprint must not grow). The general paths give the same answers;
+ * building the tests with -DOTI_DECODER_SMALL=1 checks that. */
+#ifndef OTI_DECODER_SMALL
+#if OTI_DECODER_COMPACT
+#define OTI_DECODER_SMALL 1
+#else
+#define OTI_DECODER_SMALL 0
+#endif
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* cert_arena.c: all memory of one otls_cert, freed at once                */
 

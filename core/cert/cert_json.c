@@ -52,7 +52,7 @@ static void put_str(struct oti_buf *b, const char *s, size_t n)
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
-        while (n - i >= 8) {
+        while (!OTI_DECODER_SMALL && n - i >= 8) {
             uint64_t w;
             memcpy(&w, p + i, 8);
             if (!plain8(w))

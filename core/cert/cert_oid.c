@@ -217,6 +217,7 @@ const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int 
  * tenth of a decode (bench/). Most frequent first. The names are
  * oid_names.inc's (cert.unit checks they agree); the compact table has
  * fewer names, so COMPACT builds look them up there. */
+#if !OTI_DECODER_SMALL
 #if OTI_DECODER_COMPACT
 #define COMMON(len, dotted, name, ...)                                                             \
     {                                                                                              \
@@ -281,11 +282,18 @@ static const struct common_oid *find_common(const uint8_t *oid, size_t len)
     }
     return NULL;
 }
+#endif
 
 int oti_oid_fill(struct oti_dec *d, const uint8_t *oid, size_t len, otls_cert_oid *out)
 {
     char fast[DOTTED_FAST_MAX];
+#if OTI_DECODER_SMALL
+    const struct common_oid {
+        const char *dotted, *name;
+    } *common = NULL;
+#else
     const struct common_oid *common = find_common(oid, len);
+#endif
     if (common != NULL) {
         out->oid = common->dotted;
 #if !OTI_DECODER_COMPACT

@@ -116,6 +116,13 @@ static bool digit(uint8_t c)
  * values out of range: the general parser then decides. */
 static bool parse_plain(uint32_t type, const uint8_t *a, size_t l, struct civil *out)
 {
+#if OTI_DECODER_SMALL
+    (void)type;
+    (void)a;
+    (void)l;
+    (void)out;
+    return false;
+#else
     size_t digits = type == OTI_TAG_UTCTIME ? 12 : 14;
     int v[7];
     if (l != digits + 1 || a[digits] != 'Z')
@@ -144,6 +151,7 @@ static bool parse_plain(uint32_t type, const uint8_t *a, size_t l, struct civil 
     out->min = f[4];
     out->sec = f[5];
     return true;
+#endif
 }
 
 /* ossl_asn1_time_to_tm (not strict: certificate times carry no
