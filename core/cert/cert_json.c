@@ -205,11 +205,19 @@ enum field {
 /* In CPython's insertion order, written as they are printed: the quotes
  * and the separator after each do not change the sort order ('"' sorts
  * before every letter). */
-static const char *const keys[F_COUNT] = {"\"subject\": ",        "\"issuer\": ",
-                                          "\"version\": ",        "\"serialNumber\": ",
-                                          "\"notBefore\": ",      "\"notAfter\": ",
-                                          "\"subjectAltName\": ", "\"OCSP\": ",
-                                          "\"caIssuers\": ",      "\"crlDistributionPoints\": "};
+#define KEY(k)                                                                                     \
+    {                                                                                              \
+        "\"" k "\": ", sizeof("\"" k "\": ") - 1                                                   \
+    }
+static const struct {
+    const char *text;
+    size_t len;
+} keys[F_COUNT] = {KEY("subject"),        KEY("issuer"),
+                   KEY("version"),        KEY("serialNumber"),
+                   KEY("notBefore"),      KEY("notAfter"),
+                   KEY("subjectAltName"), KEY("OCSP"),
+                   KEY("caIssuers"),      KEY("crlDistributionPoints")};
+#undef KEY
 
 static void put_field(struct oti_buf *b, const otls_cert *c, enum field f)
 {
@@ -278,7 +286,8 @@ otls_status otls_cert_to_json(const otls_cert *c, unsigned flags, char **json, s
     if (flags & OTLS_JSON_SORT_KEYS) {
         /* Insertion sort by code point, as sort_keys=True. */
         for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && strcmp(keys[order[j - 1]], keys[order[j]]) > 0; j--) {
+            for (size_t j = i; j > 0 && strcmp(keys[order[j - 1]].text, keys[order[j]].text) > 0;
+                 j--) {
                 enum field t = order[j];
                 order[j] = order[j - 1];
                 order[j - 1] = t;
@@ -292,7 +301,7 @@ otls_status otls_cert_to_json(const otls_cert *c, unsigned flags, char **json, s
     for (size_t i = 0; i < n; i++) {
         if (i)
             PUT(&b, ", ");
-        put(&b, keys[order[i]], strlen(keys[order[i]]));
+        put(&b, keys[order[i]].text, keys[order[i]].len);
         put_field(&b, c, order[i]);
     }
     PUT(&b, "}");

@@ -23,6 +23,11 @@ struct civil {
  * returns the number of characters. */
 static size_t put_int(char *out, int64_t v, size_t width, char pad)
 {
+    if (width == 2 && v < 100) { /* the usual field, without a loop */
+        out[0] = v >= 10 ? (char)('0' + v / 10) : pad;
+        out[1] = (char)('0' + v % 10);
+        return 2;
+    }
     char tmp[24];
     size_t k = 0;
     do {
@@ -43,36 +48,31 @@ static size_t put_int(char *out, int64_t v, size_t width, char pad)
 static const char *format(struct oti_dec *d, const struct civil *tm, const uint8_t *frac,
                           size_t frac_len)
 {
-    char head[48];
-    size_t n = 0;
     if (tm->mday < 0 || tm->hour < 0 || tm->min < 0 || tm->sec < 0 || tm->year < 0)
         return NULL; /* the parser never gives these */
-    memcpy(head, month_names[tm->mon], 3);
-    n = 3;
-    head[n++] = ' ';
-    n += put_int(head + n, tm->mday, 2, ' ');
-    head[n++] = ' ';
-    n += put_int(head + n, tm->hour, 2, '0');
-    head[n++] = ':';
-    n += put_int(head + n, tm->min, 2, '0');
-    head[n++] = ':';
-    n += put_int(head + n, tm->sec, 2, '0');
-    char tail[32];
-    size_t m = 0;
-    tail[m++] = ' ';
-    m += put_int(tail + m, tm->year, 1, '0');
-    memcpy(tail + m, " GMT", 4);
-    m += 4;
-    if (frac_len > SIZE_MAX - n - m - 1)
+    /* Written in place: "Mon DD HH:MM:SS" (15), the fraction, " ", the year
+     * (at most 10 digits), " GMT" and a NUL fit in 40 + frac_len. */
+    if (frac_len > SIZE_MAX - 40)
         return NULL;
-    char *text = oti_arena_alloc(d->arena, n + frac_len + m + 1);
+    char *text = oti_arena_alloc(d->arena, 40 + frac_len), *o = text;
     if (text == NULL)
         return NULL;
-    memcpy(text, head, n);
+    memcpy(o, month_names[tm->mon], 3);
+    o[3] = ' ';
+    o += 4;
+    o += put_int(o, tm->mday, 2, ' ');
+    *o++ = ' ';
+    o += put_int(o, tm->hour, 2, '0');
+    *o++ = ':';
+    o += put_int(o, tm->min, 2, '0');
+    *o++ = ':';
+    o += put_int(o, tm->sec, 2, '0');
     if (frac_len > 0)
-        memcpy(text + n, frac, frac_len);
-    memcpy(text + n + frac_len, tail, m);
-    text[n + frac_len + m] = '\0';
+        memcpy(o, frac, frac_len);
+    o += frac_len;
+    *o++ = ' ';
+    o += put_int(o, tm->year, 1, '0');
+    memcpy(o, " GMT", 5);
     return text;
 }
 
