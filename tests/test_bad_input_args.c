@@ -9,7 +9,8 @@
  *   otls_ctx_error otls_ctx_backend otls_conn_new otls_conn_free
  *   otls_conn_error otls_conn_role otls_conn_backend otls_session_free
  *   otls_cert_decode otls_cert_decode_pem otls_cert_free otls_cert_to_json
- *   otls_free_string: bad_args/library and bad_args/null_objects;
+ *   otls_cert_sha256 otls_free_string: bad_args/library and
+ *   bad_args/null_objects;
  *   otls_ctx_load_* otls_ctx_set_*: bad_args/ctx_calls;
  *   otls_conn_set_* otls_handshake otls_read otls_write otls_shutdown
  *   otls_conn_get_session otls_conn_set_session: bad_args/conn_calls;
@@ -106,6 +107,9 @@ Test(bad_args, library)
     cr_assert_eq(otls_cert_to_json(cert, 0x80, &json, &len), inv);
     cr_assert_eq(otls_cert_to_json(cert, 0, &json, NULL), OTLS_OK); /* len may be NULL */
     otls_free_string(json);
+    uint8_t md[32];
+    cr_assert_eq(otls_cert_sha256(NULL, md), inv);
+    cr_assert_eq(otls_cert_sha256(cert, NULL), inv);
     otls_cert_free(cert);
 
     /* Free functions take NULL. */

@@ -20,6 +20,15 @@ struct oti_arena_block {
 #define HEADER_SIZE                                                                                \
     ((sizeof(struct oti_arena_block) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
 
+void oti_arena_init(struct oti_arena *a, void *mem, size_t size)
+{
+    struct oti_arena_block *b = mem;
+    b->next = NULL;
+    b->used = 0;
+    b->cap = size - HEADER_SIZE;
+    a->head = a->first = b;
+}
+
 void *oti_arena_alloc(struct oti_arena *a, size_t n)
 {
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -78,36 +87,44 @@ void oti_arena_free(struct oti_arena *a)
     struct oti_arena_block *b = a->head;
     while (b) {
         struct oti_arena_block *next = b->next;
-        oti_free(b);
+        if (b != a->first)
+            oti_free(b);
         b = next;
     }
-    a->head = NULL;
+    a->head = a->first = NULL;
+}
+
+bool oti_buf_reserve(struct oti_buf *b, size_t len)
+{
+    if (b->failed)
+        return false;
+    if (b->cap - b->len > len) /* keep room for a NUL */
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len <= len) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *p = oti_malloc(cap);
+    if (p == NULL) {
+        b->failed = true;
+        return false;
+    }
+    if (b->len)
+        memcpy(p, b->data, b->len);
+    oti_free(b->data);
+    b->data = p;
+    b->cap = cap;
+    return true;
 }
 
 void oti_buf_put(struct oti_buf *b, const void *data, size_t len)
 {
-    if (b->failed || len == 0)
+    if (len == 0 || !oti_buf_reserve(b, len))
         return;
-    if (b->cap - b->len <= len) { /* keep room for a NUL */
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len <= len) {
-            if (cap > SIZE_MAX / 2) {
-                b->failed = true;
-                return;
-            }
-            cap *= 2;
-        }
-        char *p = oti_malloc(cap);
-        if (p == NULL) {
-            b->failed = true;
-            return;
-        }
-        if (b->len)
-            memcpy(p, b->data, b->len);
-        oti_free(b->data);
-        b->data = p;
-        b->cap = cap;
-    }
     memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';

@@ -312,8 +312,12 @@ static int scan(struct oti_dec *d, const struct oti_elem *list, struct ext_ref r
             return st;
         if (!oti_cur_empty(&in))
             return oti_dec_fail(d, OTI_BAD, "extra data in an extension");
+        /* Five of the six are id-ce (2.5.29.x): look at the last octet
+         * only then, instead of comparing with each. */
         for (int i = 0; i < 6; i++) {
-            if (oti_oid_eq(&oid, wanted[i].oid, wanted[i].len)) {
+            if (oid.len == 3 && oid.value[0] == 0x55 && oid.value[1] == 0x1d
+                    ? wanted[i].len == 3 && wanted[i].oid[2] == oid.value[2]
+                    : oti_oid_eq(&oid, wanted[i].oid, wanted[i].len)) {
                 refs[i].seen++;
                 refs[i].copy = t; /* t is reused for the next extension */
                 refs[i].value = &refs[i].copy;
@@ -334,7 +338,8 @@ int oti_extensions_decode(struct oti_dec *d, const struct oti_elem *exts, otls_c
     if (!oti_cur_empty(&c))
         return oti_dec_fail(d, OTI_BAD, "extra data after the extensions");
     struct ext_ref refs[6];
-    memset(refs, 0, sizeof refs);
+    for (int i = 0; i < 6; i++)
+        refs[i].seen = 0; /* the rest is set where seen (zeroing it all was 8% of a leaf) */
     st = scan(d, &list, refs);
     if (st != OTI_OK)
         return st;

@@ -18,13 +18,33 @@
 
 #include "omnitls/cert.h"
 
+/* The paths that only make decoding faster (constants for common OIDs,
+ * element reads inlined into oti_asn1_take, plain dates read straight,
+ * JSON strings checked eight octets at a time) are left out where size
+ * matters more than speed: OTLS_DECODER=COMPACT (issue 9: its Cortex-M4
+ * footprint must not grow). The general paths give the same answers;
+ * building the tests with -DOTI_DECODER_SMALL=1 checks that. */
+#ifndef OTI_DECODER_SMALL
+#if OTI_DECODER_COMPACT
+#define OTI_DECODER_SMALL 1
+#else
+#define OTI_DECODER_SMALL 0
+#endif
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* cert_arena.c: all memory of one otls_cert, freed at once                */
 
 struct oti_arena_block;
 struct oti_arena {
     struct oti_arena_block *head;
+    struct oti_arena_block *first; /* in the caller's memory: not freed */
 };
+
+/* Starts an arena whose first block is the caller's size bytes at mem
+ * (aligned as malloc aligns), so that a certificate and its memory are one
+ * allocation; the caller frees mem after oti_arena_free. */
+void oti_arena_init(struct oti_arena *a, void *mem, size_t size);
 
 /* Returns n bytes aligned for any type, or NULL when out of memory. */
 void *oti_arena_alloc(struct oti_arena *a, size_t n);
@@ -42,6 +62,9 @@ struct oti_buf {
     bool failed;
 };
 
+/* Room for len more bytes and a NUL: false (and failed set) when out of
+ * memory. Writers may then fill data[len..] directly. */
+bool oti_buf_reserve(struct oti_buf *b, size_t len);
 void oti_buf_put(struct oti_buf *b, const void *data, size_t len);
 void oti_buf_putc(struct oti_buf *b, char c);
 void oti_buf_puts(struct oti_buf *b, const char *s);

@@ -5,24 +5,70 @@
 #include "cert_internal.h"
 #include "internal.h"
 
+static const char hex[] = "0123456789abcdef";
+
+/* Writers reserve room first and then store through a pointer: one buffer,
+ * sized from the certificate, rarely grown (one call per character, then
+ * per run, was most of the JSON's cost; bench/). */
+/* Room for n more octets: the common case inline. After a failed
+ * allocation the old buffer stays, so writes into it remain in bounds; the
+ * caller checks b->failed at the end. */
+static inline bool room(struct oti_buf *b, size_t n)
+{
+    return b->cap - b->len > n || oti_buf_reserve(b, n);
+}
+
+static inline void put(struct oti_buf *b, const char *s, size_t n)
+{
+    if (room(b, n)) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+    }
+}
+
+#define PUT(b, lit) put(b, lit, sizeof lit - 1)
+
+/* True when all eight octets of w print as they are: 0x20..0x7e, neither
+ * '"' nor '\\' (bytes with the high bit, and with a value below 0x20 or
+ * equal to 0x7f, '"' or '\\', found word-wise). */
+static inline bool plain8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+#define HAS_ZERO(v) (((v)-ones) & ~(v)&high)
+    uint64_t bad = (w & high) | ((w - ones * 0x20) & ~w & high) | HAS_ZERO(w ^ (ones * 0x7f)) |
+                   HAS_ZERO(w ^ (ones * '"')) | HAS_ZERO(w ^ (ones * '\\'));
+#undef HAS_ZERO
+    return bad == 0;
+}
+
+/* A JSON string of s[0..n) (valid UTF-8 from the decoder): at most six
+ * characters an octet (\u00XX), so room is reserved once. */
 static void put_str(struct oti_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     const uint8_t *p = (const uint8_t *)s;
-    oti_buf_putc(b, '"');
+    if (n > (SIZE_MAX - 2) / 6 || !room(b, 6 * n + 2))
+        return;
+    char *o = b->data + b->len;
+    *o++ = '"';
     size_t i = 0;
     while (i < n) {
-        /* A run of characters printed as they are goes out in one piece:
-         * one buffer call per character was a quarter of the JSON's cost. */
-        size_t run = i;
-        while (run < n && p[run] >= ' ' && p[run] <= '~' && p[run] != '"' && p[run] != '\\')
-            run++;
-        if (run > i) {
-            oti_buf_put(b, p + i, run - i);
-            i = run;
+        while (!OTI_DECODER_SMALL && n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (!plain8(w))
+                break;
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i == n)
+            break;
+        uint32_t c = p[i];
+        if (c >= ' ' && c <= '~' && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            i++;
             continue;
         }
-        uint32_t c = p[i];
         size_t len = 1;
         /* Values are valid UTF-8 (the decoder checks); decode a sequence. */
         if (c >= 0xf0 && i + 3 < n) {
@@ -37,34 +83,11 @@ static void put_str(struct oti_buf *b, const char *s, size_t n)
             len = 2;
         }
         i += len;
-        char esc[16];
-        switch (c) {
-        case '"':
-            oti_buf_put(b, "\\\"", 2);
-            continue;
-        case '\\':
-            oti_buf_put(b, "\\\\", 2);
-            continue;
-        case '\b':
-            oti_buf_put(b, "\\b", 2);
-            continue;
-        case '\f':
-            oti_buf_put(b, "\\f", 2);
-            continue;
-        case '\n':
-            oti_buf_put(b, "\\n", 2);
-            continue;
-        case '\r':
-            oti_buf_put(b, "\\r", 2);
-            continue;
-        case '\t':
-            oti_buf_put(b, "\\t", 2);
-            continue;
-        default:
-            break;
-        }
-        if (c >= ' ' && c <= '~') {
-            oti_buf_putc(b, (char)c);
+        static const char short_esc[] = "\"\"\\\\\bb\ff\nn\rr\tt";
+        const char *e = c < 0x80 ? memchr(short_esc, (int)c, sizeof short_esc - 1) : NULL;
+        if (e != NULL && (e - short_esc) % 2 == 0) {
+            *o++ = '\\';
+            *o++ = e[1];
             continue;
         }
         uint32_t units[2] = {c, 0};
@@ -76,14 +99,14 @@ static void put_str(struct oti_buf *b, const char *s, size_t n)
             nunits = 2;
         }
         for (int u = 0; u < nunits; u++) {
-            esc[0] = '\\';
-            esc[1] = 'u';
+            *o++ = '\\';
+            *o++ = 'u';
             for (int k = 0; k < 4; k++)
-                esc[2 + k] = hex[(units[u] >> (12 - 4 * k)) & 15];
-            oti_buf_put(b, esc, 6);
+                *o++ = hex[(units[u] >> (12 - 4 * k)) & 15];
         }
     }
-    oti_buf_putc(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
 }
 
 static void put_cstr(struct oti_buf *b, const char *s)
@@ -94,71 +117,75 @@ static void put_cstr(struct oti_buf *b, const char *s)
 /* The corpus convention for Python bytes values. */
 static void put_bytes(struct oti_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    oti_buf_puts(b, "{\"__bytes_hex__\": \"");
+    PUT(b, "{\"__bytes_hex__\": \"");
+    if (n > SIZE_MAX / 2 - 4 || !room(b, 2 * n + 2))
+        return;
+    char *o = b->data + b->len;
     for (size_t i = 0; i < n; i++) {
-        oti_buf_putc(b, hex[(uint8_t)s[i] >> 4]);
-        oti_buf_putc(b, hex[(uint8_t)s[i] & 15]);
+        *o++ = hex[(uint8_t)s[i] >> 4];
+        *o++ = hex[(uint8_t)s[i] & 15];
     }
-    oti_buf_puts(b, "\"}");
+    *o++ = '"';
+    *o++ = '}';
+    b->len = (size_t)(o - b->data);
 }
 
 static void put_name(struct oti_buf *b, const otls_cert_name *name)
 {
-    oti_buf_putc(b, '[');
+    PUT(b, "[");
     for (size_t i = 0; i < name->count; i++) {
         const otls_cert_rdn *rdn = &name->rdns[i];
         if (i)
-            oti_buf_puts(b, ", ");
-        oti_buf_putc(b, '[');
+            PUT(b, ", ");
+        PUT(b, "[");
         for (size_t j = 0; j < rdn->count; j++) {
             const otls_cert_attr *a = &rdn->attrs[j];
             if (j)
-                oti_buf_puts(b, ", ");
-            oti_buf_putc(b, '[');
+                PUT(b, ", ");
+            PUT(b, "[");
             put_cstr(b, a->name);
-            oti_buf_puts(b, ", ");
+            PUT(b, ", ");
             if (a->value == NULL)
-                oti_buf_puts(b, "null"); /* Python's None: a BIT STRING of no octets */
+                PUT(b, "null"); /* Python's None: a BIT STRING of no octets */
             else if (a->is_bytes)
                 put_bytes(b, a->value, a->value_len);
             else
                 put_str(b, a->value, a->value_len);
-            oti_buf_putc(b, ']');
+            PUT(b, "]");
         }
-        oti_buf_putc(b, ']');
+        PUT(b, "]");
     }
-    oti_buf_putc(b, ']');
+    PUT(b, "]");
 }
 
 static void put_texts(struct oti_buf *b, const otls_cert_text *t, size_t n)
 {
-    oti_buf_putc(b, '[');
+    PUT(b, "[");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            oti_buf_puts(b, ", ");
+            PUT(b, ", ");
         put_str(b, t[i].data, t[i].len);
     }
-    oti_buf_putc(b, ']');
+    PUT(b, "]");
 }
 
 static void put_san(struct oti_buf *b, const otls_cert *c)
 {
-    oti_buf_putc(b, '[');
+    PUT(b, "[");
     for (size_t i = 0; i < c->san_count; i++) {
         const otls_cert_san *s = &c->san[i];
         if (i)
-            oti_buf_puts(b, ", ");
-        oti_buf_putc(b, '[');
+            PUT(b, ", ");
+        PUT(b, "[");
         put_cstr(b, s->label);
-        oti_buf_puts(b, ", ");
+        PUT(b, ", ");
         if (s->type == OTLS_SAN_DIRNAME)
             put_name(b, &s->dirname);
         else
             put_str(b, s->value, s->value_len);
-        oti_buf_putc(b, ']');
+        PUT(b, "]");
     }
-    oti_buf_putc(b, ']');
+    PUT(b, "]");
 }
 
 enum field {
@@ -175,14 +202,25 @@ enum field {
     F_COUNT
 };
 
-/* In CPython's insertion order. */
-static const char *const keys[F_COUNT] = {
-    "subject",  "issuer",         "version", "serialNumber", "notBefore",
-    "notAfter", "subjectAltName", "OCSP",    "caIssuers",    "crlDistributionPoints"};
+/* In CPython's insertion order, written as they are printed: the quotes
+ * and the separator after each do not change the sort order ('"' sorts
+ * before every letter). */
+#define KEY(k)                                                                                     \
+    {                                                                                              \
+        "\"" k "\": ", sizeof("\"" k "\": ") - 1                                                   \
+    }
+static const struct {
+    const char *text;
+    size_t len;
+} keys[F_COUNT] = {KEY("subject"),        KEY("issuer"),
+                   KEY("version"),        KEY("serialNumber"),
+                   KEY("notBefore"),      KEY("notAfter"),
+                   KEY("subjectAltName"), KEY("OCSP"),
+                   KEY("caIssuers"),      KEY("crlDistributionPoints")};
+#undef KEY
 
 static void put_field(struct oti_buf *b, const otls_cert *c, enum field f)
 {
-    char num[32];
     switch (f) {
     case F_SUBJECT:
         put_name(b, &c->subject);
@@ -190,10 +228,19 @@ static void put_field(struct oti_buf *b, const otls_cert *c, enum field f)
     case F_ISSUER:
         put_name(b, &c->issuer);
         break;
-    case F_VERSION:
-        oti_snprintf(num, sizeof num, "%lld", c->version);
-        oti_buf_puts(b, num);
+    case F_VERSION: {
+        /* "%lld" without printf. */
+        char num[24], *e = num + sizeof num, *q = e;
+        unsigned long long v =
+            c->version < 0 ? 0ull - (unsigned long long)c->version : (unsigned long long)c->version;
+        do
+            *--q = (char)('0' + v % 10);
+        while ((v /= 10) != 0);
+        if (c->version < 0)
+            *--q = '-';
+        put(b, q, (size_t)(e - q));
         break;
+    }
     case F_SERIAL:
         put_cstr(b, c->serial_text);
         break;
@@ -239,27 +286,30 @@ otls_status otls_cert_to_json(const otls_cert *c, unsigned flags, char **json, s
     if (flags & OTLS_JSON_SORT_KEYS) {
         /* Insertion sort by code point, as sort_keys=True. */
         for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && strcmp(keys[order[j - 1]], keys[order[j]]) > 0; j--) {
+            for (size_t j = i; j > 0 && strcmp(keys[order[j - 1]].text, keys[order[j]].text) > 0;
+                 j--) {
                 enum field t = order[j];
                 order[j] = order[j - 1];
                 order[j - 1] = t;
             }
     }
 
+    /* A certificate's JSON is rarely longer than its DER. */
     struct oti_buf b = {0};
-    oti_buf_putc(&b, '{');
+    oti_buf_reserve(&b, c->der_len < 512 ? 1024 : 2 * c->der_len);
+    PUT(&b, "{");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            oti_buf_puts(&b, ", ");
-        put_cstr(&b, keys[order[i]]);
-        oti_buf_puts(&b, ": ");
+            PUT(&b, ", ");
+        put(&b, keys[order[i]].text, keys[order[i]].len);
         put_field(&b, c, order[i]);
     }
-    oti_buf_putc(&b, '}');
+    PUT(&b, "}");
     if (b.failed) {
         oti_buf_free(&b);
         return OTLS_ERR_NO_MEMORY;
     }
+    b.data[b.len] = '\0';
     *json = b.data;
     if (len)
         *len = b.len;

@@ -44,13 +44,6 @@ static bool printable_tag(uint32_t tag)
     }
 }
 
-/* Where pass two writes; NULL in pass one (check and count). */
-struct sink {
-    otls_cert_rdn *rdns;
-    otls_cert_attr *attrs;
-    size_t nrdn, nattr;
-};
-
 /* CPython's rendering of one value into attr. */
 static int render_value(struct oti_dec *d, const struct oti_elem *v, otls_cert_attr *attr,
                         int *render_error)
@@ -80,16 +73,38 @@ static int render_value(struct oti_dec *d, const struct oti_elem *v, otls_cert_a
                                "name attribute %s has a value of ASN.1 type %u, which CPython "
                                "cannot convert to text",
                                attr->name, (unsigned)v->tag);
-    if (st == OTI_BAD)
-        return OTLS_ERR_INTERNAL; /* checked in pass one */
-    return st;
+    return st; /* OTI_BAD: x509_name_canon refuses the string, and the name */
 }
 
-/* One AttributeTypeAndValue read and checked, its type and value in *type
- * and *value. canon: pass one of a Name, which also makes the string
- * conversions x509_name_canon makes. */
-static int entry_parse(struct oti_dec *d, struct oti_cur *c, bool canon, struct oti_elem *type_out,
-                       struct oti_elem *value_out)
+/* One attribute's type and value into attr. A string x509_name_canon
+ * would refuse gives OTI_BAD. */
+static int entry_fill(struct oti_dec *d, const struct oti_elem *type, const struct oti_elem *value,
+                      otls_cert_attr *attr, int *render_error)
+{
+    memset(attr, 0, sizeof *attr);
+    otls_cert_oid o;
+    int st = oti_oid_fill(d, type->value, type->len, &o);
+    if (st != OTI_OK)
+        return st;
+    attr->oid = o.oid;
+    /* CPython's key: OBJ_obj2txt(no_name=0), which fails for long OIDs;
+     * else it is the long name or the dotted form, as o.name. */
+    attr->name = o.name;
+    if (type->len > OTI_OID_TEXT_MAX_OCTETS) {
+        attr->name = attr->oid;
+        oti_render_fail(d, render_error,
+                        "a name attribute type of %zu octets: OpenSSL cannot print it, so "
+                        "CPython refuses the certificate",
+                        type->len);
+    }
+    return render_value(d, value, attr, render_error);
+}
+
+/* One AttributeTypeAndValue read and checked, and rendered into attr
+ * unless it is NULL. The string conversions x509_name_canon makes on a
+ * whole Name (and so its refusals) are made when the value is rendered. */
+static int entry_parse(struct oti_dec *d, struct oti_cur *c, otls_cert_attr *attr,
+                       int *render_error)
 {
     struct oti_elem seq, type, value;
     int st = oti_asn1_take(d, c, OTI_CLASS_UNIVERSAL, OTI_TAG_SEQUENCE, 1, false, &seq);
@@ -121,130 +136,47 @@ static int entry_parse(struct oti_dec *d, struct oti_cur *c, bool canon, struct 
         st = oti_dec_fail(d, OTI_BAD, "BMPString of odd length in a name");
     else if (value.tag == OTI_TAG_UNIVERSALSTRING && value.len % 4)
         st = oti_dec_fail(d, OTI_BAD, "UniversalString of bad length in a name");
-    if (st != OTI_OK)
+    if (st != OTI_OK || attr == NULL)
         return st;
-
-    /* x509_name_canon converts the string types it knows and fails the
-     * whole name on a bad one. */
-    if (canon && (value.tag == OTI_TAG_UTF8STRING || value.tag == OTI_TAG_BMPSTRING ||
-                  value.tag == OTI_TAG_UNIVERSALSTRING)) {
-        st = oti_string_check(d, value.tag, value.value, value.len);
-        if (st != OTI_OK)
-            return st;
-    }
-    *type_out = type;
-    *value_out = value;
-    return OTI_OK;
+    return entry_fill(d, &type, &value, attr, render_error);
 }
 
-/* Pass two: one attribute, read by entry_parse, into s. */
-static int entry_fill(struct oti_dec *d, const struct oti_elem *t, const struct oti_elem *v,
-                      struct sink *s, int *render_error)
-{
-    const struct oti_elem type = *t, value = *v;
-    int st;
-    otls_cert_attr *attr = &s->attrs[s->nattr++];
-    memset(attr, 0, sizeof *attr);
-    otls_cert_oid o;
-    st = oti_oid_fill(d, type.value, type.len, &o);
-    if (st != OTI_OK)
-        return st;
-    attr->oid = o.oid;
-    /* CPython's key: OBJ_obj2txt(no_name=0), which fails for long OIDs;
-     * else it is the long name or the dotted form, as o.name (looking it
-     * up again cost a tenth of a name's decoding; bench/). */
-    attr->name = o.name;
-    if (type.len > OTI_OID_TEXT_MAX_OCTETS) {
-        attr->name = attr->oid;
-        oti_render_fail(d, render_error,
-                        "a name attribute type of %zu octets: OpenSSL cannot print it, so "
-                        "CPython refuses the certificate",
-                        type.len);
-    }
-    return render_value(d, &value, attr, render_error);
-}
-
-/* What pass one read, so that pass two need not read it again (that was
- * a fifth of a name's decoding; bench/). Names with more attributes than
- * this are read twice. */
-#define SAVED_MAX 32
-struct saved {
-    struct oti_elem type[SAVED_MAX], value[SAVED_MAX];
-    size_t rdn_count[SAVED_MAX]; /* attributes of each non-empty RDN */
-    bool complete;
+/* An array that starts on the caller's stack and moves to the arena, twice
+ * as large, when full: a name is read once (it was read twice, to count
+ * and then to fill: a third of a decode; bench/). */
+struct vec {
+    void *items;
+    size_t n, cap;
 };
 
-/* Walks the RDNs: pass one (s == NULL) checks and counts, and keeps what it
- * read in sv while it fits; pass two fills. */
-static int walk(struct oti_dec *d, const struct oti_elem *name, struct sink *s, size_t *nrdn,
-                size_t *nattr, int *render_error, struct saved *sv)
+static void *vec_push(struct oti_dec *d, struct vec *v, size_t size)
 {
-    struct oti_cur rdns = oti_cur_of(name);
-    *nrdn = *nattr = 0;
-    if (s == NULL)
-        sv->complete = true;
-    while (!oti_cur_empty(&rdns)) {
-        struct oti_elem set;
-        int st = oti_asn1_take(d, &rdns, OTI_CLASS_UNIVERSAL, OTI_TAG_SET, -1, false, &set);
-        if (st != OTI_OK)
-            return st;
-        struct oti_cur attrs = oti_cur_of(&set);
-        size_t first = s ? s->nattr : 0, count = 0;
-        while (!oti_cur_empty(&attrs)) {
-            struct oti_elem type, value;
-            st = entry_parse(d, &attrs, s == NULL, &type, &value);
-            if (st == OTI_OK && s != NULL)
-                st = entry_fill(d, &type, &value, s, render_error);
-            if (st != OTI_OK)
-                return st;
-            if (s == NULL && *nattr + count < SAVED_MAX) {
-                sv->type[*nattr + count] = type;
-                sv->value[*nattr + count] = value;
-            } else if (s == NULL) {
-                sv->complete = false;
-            }
-            count++;
-        }
-        if (count == 0)
-            continue; /* CPython never sees an empty RDN */
-        if (s) {
-            s->rdns[s->nrdn].attrs = &s->attrs[first];
-            s->rdns[s->nrdn].count = count;
-            s->nrdn++;
-        } else if (*nrdn < SAVED_MAX) {
-            sv->rdn_count[*nrdn] = count;
-        } else {
-            sv->complete = false;
-        }
-        (*nrdn)++;
-        *nattr += count;
+    if (v->n == v->cap) {
+        void *more =
+            v->cap <= SIZE_MAX / 2 / size ? oti_arena_alloc(d->arena, 2 * v->cap * size) : NULL;
+        if (more == NULL)
+            return NULL;
+        memcpy(more, v->items, v->n * size);
+        v->items = more;
+        v->cap *= 2;
     }
-    return OTI_OK;
+    return (char *)v->items + v->n++ * size;
 }
 
-/* Pass two from what pass one kept. */
-static int fill_saved(struct oti_dec *d, const struct saved *sv, size_t nrdn, struct sink *s,
-                      int *render_error)
+/* The items in the arena (copied there while still on the stack). */
+static void *vec_keep(struct oti_dec *d, struct vec *v, const void *stack, size_t size)
 {
-    size_t k = 0;
-    for (size_t r = 0; r < nrdn; r++) {
-        size_t first = s->nattr;
-        for (size_t i = 0; i < sv->rdn_count[r]; i++, k++) {
-            int st = entry_fill(d, &sv->type[k], &sv->value[k], s, render_error);
-            if (st != OTI_OK)
-                return st;
-        }
-        s->rdns[s->nrdn].attrs = &s->attrs[first];
-        s->rdns[s->nrdn].count = sv->rdn_count[r];
-        s->nrdn++;
-    }
-    return OTI_OK;
+    if (v->items != stack)
+        return v->items;
+    void *p = oti_arena_alloc(d->arena, v->n * size);
+    if (p)
+        memcpy(p, v->items, v->n * size);
+    return p;
 }
 
 int oti_name_entry_check(struct oti_dec *d, struct oti_cur *c)
 {
-    struct oti_elem type, value;
-    return entry_parse(d, c, false, &type, &value);
+    return entry_parse(d, c, NULL, NULL);
 }
 
 int oti_name_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_name *out, int *render_error)
@@ -260,25 +192,43 @@ int oti_name_decode(struct oti_dec *d, struct oti_cur *c, otls_cert_name *out, i
         return st;
     c->p = name.end;
 
-    size_t nrdn, nattr;
-    struct saved sv;
-    st = walk(d, &name, NULL, &nrdn, &nattr, render_error, &sv);
-    if (st != OTI_OK)
-        return st;
-    if (nrdn == 0)
+    otls_cert_attr attr_stack[12];
+    otls_cert_rdn rdn_stack[12];
+    struct vec attrs = {attr_stack, 0, 12}, rdns = {rdn_stack, 0, 12};
+    struct oti_cur sets = oti_cur_of(&name);
+    while (!oti_cur_empty(&sets)) {
+        struct oti_elem set;
+        st = oti_asn1_take(d, &sets, OTI_CLASS_UNIVERSAL, OTI_TAG_SET, -1, false, &set);
+        if (st != OTI_OK)
+            return st;
+        struct oti_cur in = oti_cur_of(&set);
+        size_t count = 0;
+        while (!oti_cur_empty(&in)) {
+            otls_cert_attr *a = vec_push(d, &attrs, sizeof *a);
+            if (a == NULL)
+                return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
+            if ((st = entry_parse(d, &in, a, render_error)) != OTI_OK)
+                return st;
+            count++;
+        }
+        if (count == 0)
+            continue; /* CPython never sees an empty RDN */
+        otls_cert_rdn *r = vec_push(d, &rdns, sizeof *r);
+        if (r == NULL)
+            return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
+        r->count = count;
+    }
+    if (rdns.n == 0)
         return OTI_OK;
-    struct sink s = {0};
-    s.rdns = oti_arena_calloc(d->arena, nrdn, sizeof *s.rdns);
-    s.attrs = oti_arena_calloc(d->arena, nattr, sizeof *s.attrs);
-    if (s.rdns == NULL || s.attrs == NULL)
+    otls_cert_attr *a = vec_keep(d, &attrs, attr_stack, sizeof *a);
+    otls_cert_rdn *r = vec_keep(d, &rdns, rdn_stack, sizeof *r);
+    if (a == NULL || r == NULL)
         return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
-    if (sv.complete)
-        st = fill_saved(d, &sv, nrdn, &s, render_error);
-    else
-        st = walk(d, &name, &s, &nrdn, &nattr, render_error, &sv);
-    if (st != OTI_OK)
-        return st;
-    out->rdns = s.rdns;
-    out->count = s.nrdn;
+    for (size_t i = 0; i < rdns.n; i++) {
+        r[i].attrs = a;
+        a += r[i].count;
+    }
+    out->rdns = r;
+    out->count = rdns.n;
     return OTI_OK;
 }

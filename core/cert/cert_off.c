@@ -42,6 +42,13 @@ void otls_cert_free(otls_cert *cert)
     (void)cert; /* no otls_cert can exist */
 }
 
+otls_status otls_cert_sha256(const otls_cert *cert, uint8_t out[32])
+{
+    (void)cert;
+    (void)out;
+    return OTLS_ERR_UNSUPPORTED;
+}
+
 otls_status otls_cert_to_json(const otls_cert *cert, unsigned flags, char **json, size_t *len)
 {
     (void)cert;

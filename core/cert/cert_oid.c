@@ -30,12 +30,17 @@ const uint8_t oti_oid_aia[8] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};
 const uint8_t oti_oid_ad_ocsp[8] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01}; /* ad 1 */
 const uint8_t oti_oid_ad_ca_issuers[8] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02};
 
-/* OpenSSL's obj_cmp order: length first, then bytes. */
+/* OpenSSL's obj_cmp order: length first, then bytes (compared here: a
+ * memcmp call per step was a tenth of a decode; bench/). */
 static int cmp(const uint8_t *a, size_t alen, const struct oid_name *b)
 {
     if (alen != b->len)
         return alen < b->len ? -1 : 1;
-    return memcmp(a, b->der, alen);
+    const uint8_t *d = (const uint8_t *)b->der;
+    for (size_t i = 0; i < alen; i++)
+        if (a[i] != d[i])
+            return a[i] < d[i] ? -1 : 1;
+    return 0;
 }
 
 const char *oti_oid_long_name(const uint8_t *oid, size_t len)
@@ -205,64 +210,112 @@ const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int 
     return s;
 }
 
-/* The dotted text of the OIDs nearly every certificate has (name
- * attributes, the usual algorithms and curves), as constants: converting
- * and copying them into the arena was a third of a name attribute's
- * decoding (bench/). Most frequent first. */
+/* The OIDs nearly every certificate has (name attributes, the usual
+ * algorithms, curves and extended key usages), with their dotted text and
+ * long name as constants: converting and copying the text was a third of
+ * a name attribute's decoding, and the binary search for the name another
+ * tenth of a decode (bench/). Most frequent first. The names are
+ * oid_names.inc's (cert.unit checks they agree); the compact table has
+ * fewer names, so COMPACT builds look them up there. */
+#if !OTI_DECODER_SMALL
+#if OTI_DECODER_COMPACT
+#define COMMON(len, dotted, name, ...)                                                             \
+    {                                                                                              \
+        len, {__VA_ARGS__}, dotted                                                                 \
+    }
+#else
+#define COMMON(len, dotted, name, ...)                                                             \
+    {                                                                                              \
+        len, {__VA_ARGS__}, dotted, name                                                           \
+    }
+#endif
 static const struct common_oid {
     uint8_t len;
     uint8_t der[9];
     const char *dotted;
+#if !OTI_DECODER_COMPACT
+    const char *name;
+#endif
 } common_oids[] = {
-    {3, {0x55, 0x04, 0x03}, "2.5.4.3"},  /* commonName */
-    {3, {0x55, 0x04, 0x06}, "2.5.4.6"},  /* countryName */
-    {3, {0x55, 0x04, 0x0a}, "2.5.4.10"}, /* organizationName */
-    {3, {0x55, 0x04, 0x0b}, "2.5.4.11"}, /* organizationalUnitName */
-    {3, {0x55, 0x04, 0x07}, "2.5.4.7"},  /* localityName */
-    {3, {0x55, 0x04, 0x08}, "2.5.4.8"},  /* stateOrProvinceName */
-    {3, {0x55, 0x04, 0x05}, "2.5.4.5"},  /* serialNumber */
-    {3, {0x55, 0x04, 0x61}, "2.5.4.97"}, /* organizationIdentifier */
-    {9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b}, "1.2.840.113549.1.1.11"},
-    {9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01}, "1.2.840.113549.1.1.1"},
-    {9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c}, "1.2.840.113549.1.1.12"},
-    {9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05}, "1.2.840.113549.1.1.5"},
-    {9, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01}, "1.2.840.113549.1.9.1"},
-    {7, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01}, "1.2.840.10045.2.1"},
-    {8, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}, "1.2.840.10045.4.3.2"},
-    {8, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03}, "1.2.840.10045.4.3.3"},
-    {8, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}, "1.2.840.10045.3.1.7"},
-    {5, {0x2b, 0x81, 0x04, 0x00, 0x22}, "1.3.132.0.34"},
+    COMMON(3, "2.5.4.3", "commonName", 0x55, 0x04, 0x03),
+    COMMON(3, "2.5.4.6", "countryName", 0x55, 0x04, 0x06),
+    COMMON(3, "2.5.4.10", "organizationName", 0x55, 0x04, 0x0a),
+    COMMON(3, "2.5.4.11", "organizationalUnitName", 0x55, 0x04, 0x0b),
+    COMMON(3, "2.5.4.7", "localityName", 0x55, 0x04, 0x07),
+    COMMON(3, "2.5.4.8", "stateOrProvinceName", 0x55, 0x04, 0x08),
+    COMMON(3, "2.5.4.5", "serialNumber", 0x55, 0x04, 0x05),
+    COMMON(3, "2.5.4.97", "organizationIdentifier", 0x55, 0x04, 0x61),
+    COMMON(9, "1.2.840.113549.1.1.11", "sha256WithRSAEncryption", 0x2a, 0x86, 0x48, 0x86, 0xf7,
+           0x0d, 0x01, 0x01, 0x0b),
+    COMMON(9, "1.2.840.113549.1.1.1", "rsaEncryption", 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+           0x01, 0x01),
+    COMMON(9, "1.2.840.113549.1.1.12", "sha384WithRSAEncryption", 0x2a, 0x86, 0x48, 0x86, 0xf7,
+           0x0d, 0x01, 0x01, 0x0c),
+    COMMON(9, "1.2.840.113549.1.1.5", "sha1WithRSAEncryption", 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+           0x01, 0x01, 0x05),
+    COMMON(9, "1.2.840.113549.1.9.1", "emailAddress", 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+           0x09, 0x01),
+    COMMON(7, "1.2.840.10045.2.1", "id-ecPublicKey", 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01),
+    COMMON(8, "1.2.840.10045.4.3.2", "ecdsa-with-SHA256", 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03,
+           0x02),
+    COMMON(8, "1.2.840.10045.4.3.3", "ecdsa-with-SHA384", 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03,
+           0x03),
+    COMMON(8, "1.2.840.10045.3.1.7", "prime256v1", 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07),
+    COMMON(5, "1.3.132.0.34", "secp384r1", 0x2b, 0x81, 0x04, 0x00, 0x22),
+    COMMON(8, "1.3.6.1.5.5.7.3.1", "TLS Web Server Authentication", 0x2b, 0x06, 0x01, 0x05, 0x05,
+           0x07, 0x03, 0x01),
+    COMMON(8, "1.3.6.1.5.5.7.3.2", "TLS Web Client Authentication", 0x2b, 0x06, 0x01, 0x05, 0x05,
+           0x07, 0x03, 0x02),
 };
 
-static const char *common_dotted(const uint8_t *oid, size_t len)
+static const struct common_oid *find_common(const uint8_t *oid, size_t len)
 {
-    for (size_t i = 0; i < sizeof common_oids / sizeof common_oids[0]; i++)
-        if (common_oids[i].len == len && memcmp(common_oids[i].der, oid, len) == 0)
-            return common_oids[i].dotted;
+    for (size_t i = 0; i < sizeof common_oids / sizeof common_oids[0]; i++) {
+        const uint8_t *d = common_oids[i].der;
+        size_t k = 0;
+        if (common_oids[i].len != len)
+            continue;
+        while (k < len && d[k] == oid[k])
+            k++;
+        if (k == len)
+            return &common_oids[i];
+    }
     return NULL;
 }
+#endif
 
 int oti_oid_fill(struct oti_dec *d, const uint8_t *oid, size_t len, otls_cert_oid *out)
 {
     char fast[DOTTED_FAST_MAX];
-    const char *common = common_dotted(oid, len);
-    size_t fast_len =
-        common != NULL || len > OID_TEXT_MAX_OCTETS ? (size_t)-1 : dotted_fast(oid, len, fast);
+#if OTI_DECODER_SMALL
+    const struct common_oid {
+        const char *dotted, *name;
+    } *common = NULL;
+#else
+    const struct common_oid *common = find_common(oid, len);
+#endif
     if (common != NULL) {
-        out->oid = common;
-    } else if (fast_len != (size_t)-1) {
-        out->oid = oti_arena_strndup(d->arena, fast, fast_len);
+        out->oid = common->dotted;
+#if !OTI_DECODER_COMPACT
+        out->name = common->name;
+        return OTI_OK;
+#endif
     } else {
-        struct oti_buf b = {0};
-        if (len > OID_TEXT_MAX_OCTETS)
-            oti_buf_puts(&b, "<OID too long>"); /* OpenSSL cannot print it either */
-        else
-            oti_oid_dotted(&b, oid, len);
-        out->oid = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
-        oti_buf_free(&b);
+        size_t fast_len = len > OID_TEXT_MAX_OCTETS ? (size_t)-1 : dotted_fast(oid, len, fast);
+        if (fast_len != (size_t)-1) {
+            out->oid = oti_arena_strndup(d->arena, fast, fast_len);
+        } else {
+            struct oti_buf b = {0};
+            if (len > OID_TEXT_MAX_OCTETS)
+                oti_buf_puts(&b, "<OID too long>"); /* OpenSSL cannot print it either */
+            else
+                oti_oid_dotted(&b, oid, len);
+            out->oid = b.failed ? NULL : oti_arena_strndup(d->arena, b.data, b.len);
+            oti_buf_free(&b);
+        }
+        if (out->oid == NULL)
+            return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
     }
-    if (out->oid == NULL)
-        return oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
     const char *name = oti_oid_long_name(oid, len);
     out->name = name ? name : out->oid;
     return OTI_OK;

@@ -5,9 +5,25 @@
  * U+10FFFF refused), UTF8String checked and copied. */
 #include "cert_internal.h"
 
-bool oti_utf8_valid(const uint8_t *s, size_t n)
+/* The length of the ASCII run s starts with, eight octets at a time:
+ * nearly every value is ASCII, which needs no conversion. */
+static size_t ascii_prefix(const uint8_t *s, size_t n)
 {
     size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u)
+            break;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+bool oti_utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = ascii_prefix(s, n);
     while (i < n) {
         uint8_t c = s[i];
         if (c < 0x80) {
@@ -106,6 +122,8 @@ int oti_string_check(struct oti_dec *d, uint32_t tag, const uint8_t *s, size_t n
     if (width == 0)
         return oti_utf8_valid(s, n) ? OTI_OK
                                     : oti_dec_fail(d, OTI_BAD, "invalid UTF-8 in a UTF8String");
+    if (width == 1)
+        return OTI_OK; /* every octet is a Latin-1 character */
     if (n % (size_t)width)
         return oti_dec_fail(d, OTI_BAD, "string of %zu octets is not whole characters", n);
     for (size_t i = 0; i < n; i += (size_t)width) {
@@ -121,10 +139,17 @@ int oti_string_check(struct oti_dec *d, uint32_t tag, const uint8_t *s, size_t n
 int oti_string_to_utf8(struct oti_dec *d, uint32_t tag, const uint8_t *s, size_t n,
                        const char **out, size_t *out_len)
 {
+    int w = char_width(tag);
+    if (w <= 1 && w >= 0 && ascii_prefix(s, n) == n) {
+        /* ASCII is itself in UTF-8 and in Latin-1: copied as it is. */
+        *out = oti_arena_strndup(d->arena, s, n);
+        *out_len = n;
+        return *out ? OTI_OK : oti_dec_fail(d, OTLS_ERR_NO_MEMORY, "out of memory");
+    }
     int st = oti_string_check(d, tag, s, n);
     if (st != OTI_OK)
         return st;
-    size_t width = (size_t)char_width(tag);
+    size_t width = (size_t)w;
     if (width == 0) {
         *out = oti_arena_strndup(d->arena, s, n);
         *out_len = n;

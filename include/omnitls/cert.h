@@ -6,8 +6,9 @@
  *  - otls_cert, a typed C view: what Python's ssl.SSLSocket.getpeercert()
  *    reports (subject, issuer, version, serial, validity, subjectAltName,
  *    OCSP, caIssuers, crlDistributionPoints), plus facts Python does not
- *    give (key algorithm and size, signature algorithm, SHA-256
- *    fingerprint, basicConstraints, key usage, extended key usage).
+ *    give (key algorithm and size, signature algorithm, basicConstraints,
+ *    key usage, extended key usage); the SHA-256 fingerprint on request
+ *    (otls_cert_sha256).
  *  - JSON, byte for byte what json.dumps(getpeercert()) prints in CPython
  *    linked with OpenSSL 3.0 (see otls_cert_to_json).
  *
@@ -171,8 +172,6 @@ typedef struct otls_cert {
     /* --- Beyond Python ----------------------------------------------- */
     const uint8_t *der; /* the certificate's own encoding (a copy) */
     size_t der_len;
-    /* SHA-256 of der: the usual fingerprint. */
-    uint8_t sha256[32];
     /* The outer signatureAlgorithm, the SubjectPublicKeyInfo algorithm, and
      * the EC named curve (NULLs for other keys). */
     otls_cert_oid signature_algorithm;
@@ -214,6 +213,13 @@ OTLS_API otls_status otls_cert_decode_pem(const void *data, size_t len, otls_cer
 
 /* Frees a certificate and everything it points to. NULL is a no-op. */
 OTLS_API void otls_cert_free(otls_cert *cert);
+
+/* The SHA-256 fingerprint of the certificate (of der/der_len, the
+ * certificate alone), written to out. Computed on each call: hashing was
+ * most of a decode's time, and most callers never ask. Returns OTLS_OK;
+ * OTLS_ERR_INVALID_ARGUMENT for NULL cert or out (out is then untouched);
+ * OTLS_ERR_UNSUPPORTED in a build without the decoder. */
+OTLS_API otls_status otls_cert_sha256(const otls_cert *cert, uint8_t out[32]);
 
 /* JSON flags. */
 #define OTLS_JSON_SORT_KEYS (1u << 0) /* json.dumps(..., sort_keys=True) */

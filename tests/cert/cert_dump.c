@@ -42,8 +42,10 @@ static void facts(const otls_cert *c)
 {
     printf("FACTS sig=%s key=%s bits=%u curve=%s sha256=", c->signature_algorithm.name,
            c->key_algorithm.name, c->key_bits, c->key_curve.name ? c->key_curve.name : "-");
+    uint8_t md[32] = {0};
+    otls_cert_sha256(c, md);
     for (int i = 0; i < 32; i++)
-        printf("%02X", c->sha256[i]);
+        printf("%02X", md[i]);
     printf(" bc=%d ca=%d pathlen=%ld ku=%d:%03x eku=%d", c->has_basic_constraints, c->is_ca,
            c->path_len, c->has_key_usage, c->key_usage, c->has_ext_key_usage);
     for (size_t i = 0; i < c->ext_key_usage_count; i++)

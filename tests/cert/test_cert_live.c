@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <omnitls/cert.h>
+#include <openssl/evp.h> /* only to compute the expected fingerprint */
 
 #include "harness.h"
 
@@ -46,6 +47,13 @@ static void expect_peer_json(otls_conn *conn, const struct tpki_blob *der, const
                  otls_conn_error(conn));
     cr_expect(cert->der_len == der->len && memcmp(cert->der, der->data, der->len) == 0,
               "%s: %s: otls_peer_cert is not the peer's certificate", desc, who);
+    /* The fingerprint, computed on request, is OpenSSL's SHA-256 of the DER. */
+    uint8_t got[32], want[32];
+    unsigned wlen = 0;
+    cr_assert(EVP_Digest(der->data, der->len, want, &wlen, EVP_sha256(), NULL) == 1 && wlen == 32);
+    cr_assert_eq(otls_cert_sha256(cert, got), OTLS_OK);
+    cr_expect(memcmp(got, want, 32) == 0, "%s: %s: otls_cert_sha256 is not the DER's SHA-256", desc,
+              who);
     otls_cert_free(cert);
 }
 
