@@ -17,8 +17,6 @@ otls_conn *otls_conn_new(otls_ctx *ctx)
     conn->ctx = ctx;
     conn->state = state;
     conn->fd = -1;
-    oti_der_list_init(&conn->facts.peer_chain);
-    oti_der_list_init(&conn->facts.verified_chain);
     oti_objects_add(1);
     return conn;
 }
@@ -34,13 +32,36 @@ void otls_conn_free(otls_conn *conn)
     oti_hello_tap_free(&conn->tap);
     oti_facts_free(&conn->facts);
     oti_free(conn->fatal_error);
+    oti_free(conn->error);
     oti_free(conn);
     oti_objects_add(-1);
 }
 
 const char *otls_conn_error(const otls_conn *conn)
 {
-    return conn ? conn->error : "no connection";
+    if (conn == NULL)
+        return "no connection";
+    if (conn->error == NULL)
+        return conn->error_oom ? "out of memory (the error's message could not be kept)" : "";
+    return conn->error;
+}
+
+otls_status oti_conn_fail(otls_conn *conn, otls_status code, const char *fmt, ...)
+{
+    /* Allocated once and kept: otls_conn_error's pointer stays valid until
+     * the next call on conn, as documented. */
+    if (conn->error == NULL) {
+        conn->error = oti_malloc(OTI_CONN_ERROR_SIZE);
+        if (conn->error == NULL) {
+            conn->error_oom = true;
+            return code;
+        }
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    oti_vsnprintf(conn->error, OTI_CONN_ERROR_SIZE, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 otls_role otls_conn_role(const otls_conn *conn)
@@ -240,11 +261,12 @@ otls_status otls_handshake(otls_conn *conn)
         conn->fatal = st;
         /* Kept apart (conn->error changes with later calls), sized to the
          * message: most connections never fail. */
-        size_t len = strlen(conn->error) + 1;
+        const char *why = otls_conn_error(conn);
+        size_t len = strlen(why) + 1;
         oti_free(conn->fatal_error);
         conn->fatal_error = oti_malloc(len);
         if (conn->fatal_error)
-            memcpy(conn->fatal_error, conn->error, len);
+            memcpy(conn->fatal_error, why, len);
     }
     return st;
 }

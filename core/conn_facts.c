@@ -5,7 +5,7 @@
 #include "cipher_suites.h"
 #include "internal.h"
 
-static void fill_cipher(otls_cipher_info *info, const struct oti_suite *s)
+void oti_fill_cipher(otls_cipher_info *info, const struct oti_suite *s)
 {
     info->name = s->name;
     info->protocol = s->protocol;
@@ -38,7 +38,7 @@ static otls_status take_shared(otls_conn *conn)
             continue;
         for (size_t j = 0; j < hello->suite_count; j++) {
             if (hello->suites[j] == enabled[i]) {
-                fill_cipher(&f->shared[f->shared_count++], s);
+                oti_fill_cipher(&f->shared[f->shared_count++], s);
                 break;
             }
         }
@@ -47,20 +47,69 @@ static otls_status take_shared(otls_conn *conn)
     return OTLS_OK;
 }
 
-static otls_status take_chains(otls_conn *conn)
+static otls_status read_chains(otls_conn *conn, struct oti_chains *c)
 {
-    struct oti_facts *f = &conn->facts;
     const struct otls_provider *prov = conn->ctx->prov;
-    otls_status st = prov->peer_chain(conn->state, &f->peer_chain.sink);
-    f->verified_chain.share = &f->peer_chain;
-    if (st >= 0 && f->session.peer_verified && prov->verified_chain)
-        st = prov->verified_chain(conn->state, &f->verified_chain.sink);
+    otls_status st = prov->peer_chain(conn->state, &c->peer.sink);
+    if (st >= 0 && conn->facts.session.peer_verified && prov->verified_chain)
+        st = prov->verified_chain(conn->state, &c->verified.sink);
     else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)
         /* Nothing was verified: the chain as sent is all there is, on every
          * backend alike (some stacks do not even build a chain then). */
-        st = oti_der_list_append(&f->verified_chain, &f->peer_chain) ? OTLS_ERR_NO_MEMORY : OTLS_OK;
-    if (st < 0)
-        return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
+        st = oti_der_list_append(&c->verified, &c->peer) ? OTLS_ERR_NO_MEMORY : OTLS_OK;
+    return st;
+}
+
+static void chains_clear(struct oti_chains *c)
+{
+    /* Borrowers first: verified shares peer's copies, peer the leaf's. */
+    oti_der_list_clear(&c->verified);
+    oti_der_list_clear(&c->peer);
+}
+
+static void chains_free(struct oti_chains *c)
+{
+    if (c == NULL)
+        return;
+    chains_clear(c);
+    oti_der_list_clear(&c->leaf);
+    oti_free(c);
+}
+
+otls_status oti_facts_chains(otls_conn *conn, bool leaf_only, const struct oti_chains **out)
+{
+    struct oti_facts *f = &conn->facts;
+    const struct otls_provider *prov = conn->ctx->prov;
+    struct oti_chains *c = f->chains;
+    if (c == NULL) {
+        c = oti_malloc(sizeof *c);
+        if (c == NULL)
+            return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
+        oti_der_list_init(&c->leaf);
+        oti_der_list_init(&c->peer);
+        oti_der_list_init(&c->verified);
+        c->leaf.limit = 1;
+        c->peer.share = &c->leaf;
+        c->verified.share = &c->peer;
+        c->complete = false;
+        /* The peer certificate alone first: most connections ask for
+         * nothing more, and the rest of the chain is a kilobyte or more. */
+        otls_status st = prov->peer_chain(conn->state, &c->leaf.sink);
+        if (st < 0) {
+            chains_free(c); /* nothing kept: a later call asks again */
+            return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
+        }
+        f->chains = c;
+    }
+    if (!leaf_only && !c->complete) {
+        otls_status st = read_chains(conn, c);
+        if (st < 0) {
+            chains_clear(c);
+            return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
+        }
+        c->complete = true;
+    }
+    *out = c;
     return OTLS_OK;
 }
 
@@ -103,21 +152,16 @@ otls_status oti_facts_take(otls_conn *conn)
     if (st < 0)
         return oti_conn_fail(conn, st, "out of memory");
 
-    const struct oti_suite *suite = oti_suite_by_id(f->session.suite);
-    if (suite) {
-        fill_cipher(&f->cipher, suite);
-        f->cipher_known = true;
-    }
     if (prov->finished) {
-        if (prov->finished(conn->state, 1, f->own_finished, sizeof f->own_finished,
-                           &f->own_finished_len) < 0)
-            f->own_finished_len = 0;
-        if (prov->finished(conn->state, 0, f->peer_finished, sizeof f->peer_finished,
-                           &f->peer_finished_len) < 0)
-            f->peer_finished_len = 0;
+        /* Not kept (tls-unique asks the backend again), but asked once now:
+         * a backend that derives Finished from the handshake's records
+         * (mbedTLS 3.6, TLS 1.3) does so while they are at hand and frees
+         * them. */
+        uint8_t fin[64];
+        size_t n = 0;
+        (void)prov->finished(conn->state, 1, fin, sizeof fin, &n);
     }
-    st = take_chains(conn);
-    if (st >= 0 && conn->ctx->cfg.role == OTLS_SERVER)
+    if (conn->ctx->cfg.role == OTLS_SERVER)
         st = take_shared(conn);
     /* The hello stays: the backend may hold pointers into it. */
     conn->tap.finished = 1; /* application data is none of its business */
@@ -126,8 +170,10 @@ otls_status oti_facts_take(otls_conn *conn)
 
 void oti_facts_free(struct oti_facts *f)
 {
-    oti_der_list_clear(&f->peer_chain);
-    oti_der_list_clear(&f->verified_chain);
+    chains_free(f->chains);
+    f->chains = NULL;
+    oti_free(f->kept);
+    f->kept = NULL;
     oti_free(f->shared);
     f->shared = NULL;
     oti_free(f->session.strings);

@@ -18,8 +18,10 @@ int oti_der_list_add(struct oti_der_list *list, const uint8_t *der, size_t len)
 {
     if (der == NULL || len == 0)
         return -1;
+    if (list->limit && list->count >= list->limit)
+        return 0;
     if (list->count == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 4;
+        size_t cap = list->cap ? list->cap * 2 : list->limit ? list->limit : 4;
         otls_der *items = oti_calloc(cap, sizeof *items);
         if (items == NULL)
             return -1;
@@ -62,9 +64,13 @@ int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src
 
 void oti_der_list_clear(struct oti_der_list *list)
 {
+    size_t limit = list->limit; /* settings survive: the list may be filled again */
+    const struct oti_der_list *share = list->share;
     for (size_t i = 0; i < list->count; i++)
         if (i >= 64 || !(list->borrowed & ((uint64_t)1 << i)))
             oti_free((void *)list->items[i].data);
     oti_free(list->items);
     oti_der_list_init(list);
+    list->limit = limit;
+    list->share = share;
 }

@@ -20,6 +20,8 @@ struct oti_der_list {
      * outlive this list's entries. */
     const struct oti_der_list *share;
     uint64_t borrowed; /* bit i: items[i] belongs to share (i < 64) */
+    size_t limit;      /* when set, entries past the first limit are ignored
+                        * (a leaf alone, for the peer certificate) */
 };
 
 void oti_der_list_init(struct oti_der_list *list);
@@ -27,6 +29,7 @@ void oti_der_list_init(struct oti_der_list *list);
 int oti_der_list_add(struct oti_der_list *list, const uint8_t *der, size_t len);
 /* Copies every entry of src to the end of dst: 0 or -1. */
 int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src);
+/* Frees the entries; share and limit stay. */
 void oti_der_list_clear(struct oti_der_list *list);
 
 #endif

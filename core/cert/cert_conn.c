@@ -14,9 +14,13 @@ static otls_status leaf(otls_conn *conn, const otls_der **der)
     *der = NULL;
     if (oti_conn_ready(conn) != OTLS_OK)
         return OTLS_ERR_HANDSHAKE_NOT_DONE;
-    if (conn->facts.peer_chain.count == 0)
+    const struct oti_chains *c;
+    otls_status st = oti_facts_chains(conn, true, &c);
+    if (st < 0)
+        return st;
+    if (c->leaf.count == 0)
         return OTLS_NONE;
-    *der = &conn->facts.peer_chain.items[0];
+    *der = &c->leaf.items[0];
     return OTLS_OK;
 }
 
