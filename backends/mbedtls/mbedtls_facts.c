@@ -10,8 +10,8 @@ const mbedtls_x509_crt *oti_mbedtls_peer_crt(const struct oti_mbedtls_conn *c)
 {
     /* A resumed client: mbedTLS kept only the leaf of the original chain;
      * the session we handed out kept all of it. */
-    if (c->resume_chain_ready && !c->full_handshake && c->resume_chain.raw.p != NULL)
-        return &c->resume_chain;
+    if (c->resume_chain != NULL && !c->full_handshake && c->resume_chain->raw.p != NULL)
+        return c->resume_chain;
     const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
     return crt != NULL && crt->raw.p != NULL ? crt : NULL;
 }
@@ -45,9 +45,9 @@ otls_status oti_mbedtls_verified_chain(void *conn, struct otls_der_sink *sink)
     if (c->vchain_oom)
         return OTLS_ERR_NO_MEMORY;
     for (int i = 0; i < c->vdepth && i < OTI_MBEDTLS_MAX_DEPTH; i++) {
-        if (c->vchain[i] == NULL)
+        if (c->vchain[i] == NULL || c->vchain[i]->raw.p == NULL)
             return OTLS_ERR_INTERNAL;
-        if (sink->add(sink, c->vchain[i], c->vchain_len[i]) != 0)
+        if (sink->add(sink, c->vchain[i]->raw.p, c->vchain[i]->raw.len) != 0)
             return OTLS_ERR_NO_MEMORY;
     }
     return OTLS_OK;
@@ -83,7 +83,7 @@ otls_status oti_mbedtls_session(void *conn, struct otls_session_facts *out)
                          c->conf.OTI_MBEDTLS_F(authmode) != MBEDTLS_SSL_VERIFY_NONE;
     copy_text(out->alpn, sizeof out->alpn, mbedtls_ssl_get_alpn_protocol(ssl));
     if (c->ctx->role == OTLS_SERVER)
-        copy_text(out->server_name, sizeof out->server_name, c->sni);
+        copy_text(out->server_name, sizeof out->server_name, c->sni ? c->sni : "");
     else if (c->hostname != NULL && !c->hostname_is_ip)
         copy_text(out->server_name, sizeof out->server_name, c->hostname);
     return OTLS_OK;

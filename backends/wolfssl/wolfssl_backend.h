@@ -105,7 +105,7 @@ struct oti_wolfssl_conn {
     struct oti_wolfssl_ctx *ctx;
     WOLFSSL *ssl;
     /* Copies of the context's lists, taken in conn_init. */
-    uint16_t suites[OTI_WOLFSSL_MAX_SUITES];
+    uint16_t *suites; /* suite_count entries (owned): sized to the list, not the cap */
     size_t suite_count;
     int custom_suites;
     uint8_t *alpn;

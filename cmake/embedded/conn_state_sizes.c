@@ -17,7 +17,6 @@ const char size_bindings_when_asked[sizeof(struct oti_bindings)] = {0};
 const char size_session_facts[sizeof(struct otls_session_facts)] = {0};
 const char size_hello_tap[sizeof(struct oti_hello_tap)] = {0};
 const char size_backend_sni[sizeof(((struct oti_mbedtls_conn *)0)->sni)] = {0};
-const char size_backend_vchain[sizeof(((struct oti_mbedtls_conn *)0)->vchain) +
-                               sizeof(((struct oti_mbedtls_conn *)0)->vchain_len)] = {0};
+const char size_backend_vchain[sizeof(((struct oti_mbedtls_conn *)0)->vchain)] = {0};
 const char size_otls_ctx[sizeof(struct otls_ctx)] = {0};
 const char size_backend_ctx[sizeof(struct oti_mbedtls_ctx)] = {0};
