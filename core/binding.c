@@ -84,15 +84,13 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
 static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *len)
 {
     const struct otls_provider *prov = conn->ctx->prov;
-    const struct oti_der_list *certs = &conn->ctx->own_chain;
+    const otls_der *cert = conn->ctx->own_chain.count ? &conn->ctx->own_chain.items[0] : NULL;
     if (conn->ctx->cfg.role == OTLS_CLIENT) {
-        const struct oti_chains *c;
-        otls_status st = oti_facts_chains(conn, true, &c);
+        otls_status st = oti_facts_leaf(conn, &cert);
         if (st < 0)
             return st;
-        certs = &c->leaf;
     }
-    if (certs->count == 0)
+    if (cert == NULL || cert->data == NULL)
         return oti_conn_fail(conn, OTLS_ERR_STATE, "there is no server certificate");
     struct oti_bindings *f = kept(conn);
     if (f == NULL)
@@ -103,8 +101,7 @@ static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *l
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot hash", prov->name);
     int hash = 0;
     char why[OTI_CONN_ERROR_SIZE];
-    otls_status st = oti_server_end_point_hash(certs->items[0].data, certs->items[0].len, &hash,
-                                               why, sizeof why);
+    otls_status st = oti_server_end_point_hash(cert->data, cert->len, &hash, why, sizeof why);
     if (st < 0)
         return oti_conn_fail(conn, st, "%s", why);
     uint8_t out[64];
@@ -112,7 +109,7 @@ static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *l
                : hash == OTLS_HASH_SHA256 ? 32
                : hash == OTLS_HASH_SHA384 ? 48
                                           : 64;
-    st = prov->digest((enum otls_hash)hash, certs->items[0].data, certs->items[0].len, out);
+    st = prov->digest((enum otls_hash)hash, cert->data, cert->len, out);
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: hashing the certificate failed", prov->name);
     memcpy(f->end_point, out, n);

@@ -201,6 +201,10 @@ static otls_status start(otls_conn *conn)
     otls_error e = {0};
     conn->started = true;
     otls_status st = conn->ctx->prov->conn_init(conn->state, conn->ctx->state, &p, &e);
+    /* The backend keeps its own copy of the name; nothing here reads it
+     * again (the name can no longer be set once started). */
+    oti_free(conn->hostname);
+    conn->hostname = NULL;
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: %s", conn->ctx->prov->name, e.message);
     return OTLS_OK;

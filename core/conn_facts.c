@@ -47,10 +47,14 @@ static otls_status take_shared(otls_conn *conn)
     return OTLS_OK;
 }
 
-static otls_status read_chains(otls_conn *conn, struct oti_chains *c)
+static otls_status read_chains(otls_conn *conn, struct oti_chains *c, const otls_der *leaf)
 {
     const struct otls_provider *prov = conn->ctx->prov;
     otls_status st = prov->peer_chain(conn->state, &c->peer.sink);
+    /* One copy of the leaf, the one already given out; before the verified
+     * chain is read, which then shares peer's entries. */
+    if (st >= 0 && leaf->data != NULL)
+        oti_der_list_borrow(&c->peer, leaf);
     if (st >= 0 && conn->facts.session.peer_verified && prov->verified_chain)
         st = prov->verified_chain(conn->state, &c->verified.sink);
     else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)
@@ -60,56 +64,64 @@ static otls_status read_chains(otls_conn *conn, struct oti_chains *c)
     return st;
 }
 
-static void chains_clear(struct oti_chains *c)
-{
-    /* Borrowers first: verified shares peer's copies, peer the leaf's. */
-    oti_der_list_clear(&c->verified);
-    oti_der_list_clear(&c->peer);
-}
-
 static void chains_free(struct oti_chains *c)
 {
     if (c == NULL)
         return;
-    chains_clear(c);
-    oti_der_list_clear(&c->leaf);
+    oti_der_list_clear(&c->verified); /* first: it borrows peer's copies */
+    oti_der_list_clear(&c->peer);
     oti_free(c);
 }
 
-otls_status oti_facts_chains(otls_conn *conn, bool leaf_only, const struct oti_chains **out)
+otls_status oti_facts_leaf(otls_conn *conn, const otls_der **out)
 {
     struct oti_facts *f = &conn->facts;
-    const struct otls_provider *prov = conn->ctx->prov;
-    struct oti_chains *c = f->chains;
-    if (c == NULL) {
-        c = oti_malloc(sizeof *c);
+    if (!f->leaf_known) {
+        /* The peer certificate alone: most connections ask for nothing
+         * more, and the rest of the chain is a kilobyte or more. */
+        struct oti_der_list one;
+        oti_der_list_init(&one);
+        one.limit = 1;
+        otls_status st = conn->ctx->prov->peer_chain(conn->state, &one.sink);
+        if (st < 0) {
+            oti_der_list_clear(&one);
+            return oti_conn_fail(conn, st, "%s: could not read the certificate chains",
+                                 conn->ctx->prov->name);
+        }
+        if (one.count > 0) {
+            f->leaf = one.items[0];
+            one.count = 0; /* the copy is the facts' now */
+        }
+        oti_der_list_clear(&one);
+        f->leaf_known = true;
+    }
+    *out = &f->leaf;
+    return OTLS_OK;
+}
+
+otls_status oti_facts_chains(otls_conn *conn, const struct oti_chains **out)
+{
+    struct oti_facts *f = &conn->facts;
+    if (f->chains == NULL) {
+        const otls_der *leaf;
+        otls_status st = oti_facts_leaf(conn, &leaf);
+        if (st < 0)
+            return st;
+        struct oti_chains *c = oti_malloc(sizeof *c);
         if (c == NULL)
             return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
-        oti_der_list_init(&c->leaf);
         oti_der_list_init(&c->peer);
         oti_der_list_init(&c->verified);
-        c->leaf.limit = 1;
-        c->peer.share = &c->leaf;
         c->verified.share = &c->peer;
-        c->complete = false;
-        /* The peer certificate alone first: most connections ask for
-         * nothing more, and the rest of the chain is a kilobyte or more. */
-        otls_status st = prov->peer_chain(conn->state, &c->leaf.sink);
+        st = read_chains(conn, c, leaf);
         if (st < 0) {
             chains_free(c); /* nothing kept: a later call asks again */
-            return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
+            return oti_conn_fail(conn, st, "%s: could not read the certificate chains",
+                                 conn->ctx->prov->name);
         }
         f->chains = c;
     }
-    if (!leaf_only && !c->complete) {
-        otls_status st = read_chains(conn, c);
-        if (st < 0) {
-            chains_clear(c);
-            return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
-        }
-        c->complete = true;
-    }
-    *out = c;
+    *out = f->chains;
     return OTLS_OK;
 }
 
@@ -163,8 +175,21 @@ otls_status oti_facts_take(otls_conn *conn)
     }
     if (conn->ctx->cfg.role == OTLS_SERVER)
         st = take_shared(conn);
-    /* The hello stays: the backend may hold pointers into it. */
-    conn->tap.finished = 1; /* application data is none of its business */
+    /* The hello's bytes and lists go (per-connection memory, issue 8): the
+     * shared ciphers were taken from them, and a backend reads them only
+     * during the handshake (provider.h). The struct stays, with its flags. */
+    struct oti_hello_tap *tap = &conn->tap;
+    oti_free(tap->buf);
+    oti_free(tap->msg);
+    oti_free(tap->suites);
+    tap->buf = tap->msg = NULL;
+    tap->suites = NULL;
+    tap->len = tap->cap = 0;
+    tap->hello.suites = NULL;
+    tap->hello.suite_count = 0;
+    tap->hello.alpn = NULL;
+    tap->hello.alpn_len = 0;
+    tap->finished = 1; /* application data is none of its business */
     return st;
 }
 
@@ -172,6 +197,10 @@ void oti_facts_free(struct oti_facts *f)
 {
     chains_free(f->chains);
     f->chains = NULL;
+    oti_free((void *)f->leaf.data);
+    f->leaf.data = NULL;
+    f->leaf.len = 0;
+    f->leaf_known = false;
     oti_free(f->kept);
     f->kept = NULL;
     oti_free(f->shared);

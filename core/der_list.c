@@ -62,6 +62,19 @@ int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src
     return 0;
 }
 
+void oti_der_list_borrow(struct oti_der_list *list, const otls_der *one)
+{
+    for (size_t i = 0; i < list->count && i < 64; i++) {
+        otls_der *it = &list->items[i];
+        if ((list->borrowed & ((uint64_t)1 << i)) || it->len != one->len ||
+            memcmp(it->data, one->data, one->len) != 0)
+            continue;
+        oti_free((void *)it->data);
+        it->data = one->data;
+        list->borrowed |= (uint64_t)1 << i;
+    }
+}
+
 void oti_der_list_clear(struct oti_der_list *list)
 {
     size_t limit = list->limit; /* settings survive: the list may be filled again */

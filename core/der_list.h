@@ -29,6 +29,9 @@ void oti_der_list_init(struct oti_der_list *list);
 int oti_der_list_add(struct oti_der_list *list, const uint8_t *der, size_t len);
 /* Copies every entry of src to the end of dst: 0 or -1. */
 int oti_der_list_append(struct oti_der_list *dst, const struct oti_der_list *src);
+/* Entries byte-identical to *one are replaced by pointers to one's bytes
+ * (one must outlive the list's entries). */
+void oti_der_list_borrow(struct oti_der_list *list, const otls_der *one);
 /* Frees the entries; share and limit stay. */
 void oti_der_list_clear(struct oti_der_list *list);
 

@@ -95,10 +95,8 @@ struct oti_session {
  * (most connections never ask: issue 8), then kept, so the pointers given
  * out stay valid until the connection is freed. */
 struct oti_chains {
-    struct oti_der_list leaf; /* the peer certificate alone, what most ask */
-    struct oti_der_list peer; /* as sent; shares leaf's copy */
-    struct oti_der_list verified;
-    bool complete; /* peer and verified read; else only leaf */
+    struct oti_der_list peer;     /* as sent; shares the facts' leaf copy */
+    struct oti_der_list verified; /* shares peer's copies */
 };
 
 /* tls-server-end-point and tls-exporter never change for a connection:
@@ -119,6 +117,9 @@ struct oti_facts {
     otls_cipher_info *shared; /* server only */
     size_t shared_count;
     bool shared_known;         /* the ClientHello was parsed */
+    otls_der leaf;             /* the peer certificate (owned), what most
+                                * ask for; data NULL until read or none */
+    bool leaf_known;           /* leaf was read (it may be none) */
     struct oti_chains *chains; /* NULL until first asked */
     struct oti_bindings *kept; /* NULL until first asked */
 };
@@ -155,10 +156,11 @@ void oti_facts_free(struct oti_facts *facts);
 /* Fills info from a suite table entry (cipher_suites.h). */
 struct oti_suite;
 void oti_fill_cipher(otls_cipher_info *info, const struct oti_suite *s);
-/* The chains, read from the backend on the first call that needs them
- * (OTLS_OK, or an error with the connection's message set). With leaf_only
- * only (*out)->leaf is sure to be filled. */
-otls_status oti_facts_chains(otls_conn *conn, bool leaf_only, const struct oti_chains **out);
+/* The peer certificate ((*out)->data NULL: none) and the chains, read from
+ * the backend on the first call that needs them (OTLS_OK, or an error with
+ * the connection's message set). */
+otls_status oti_facts_leaf(otls_conn *conn, const otls_der **out);
+otls_status oti_facts_chains(otls_conn *conn, const struct oti_chains **out);
 
 /* session.c */
 void *oti_session_handle(const otls_session *session);

@@ -32,14 +32,14 @@ otls_status otls_peer_cert_der(otls_conn *conn, const uint8_t **der, size_t *len
     if (len)
         *len = 0;
     READY_OR_RETURN(conn, der == NULL || len == NULL);
-    const struct oti_chains *c;
-    otls_status st = oti_facts_chains(conn, true, &c);
+    const otls_der *leaf;
+    otls_status st = oti_facts_leaf(conn, &leaf);
     if (st < 0)
         return st;
-    if (c->leaf.count == 0)
+    if (leaf->data == NULL)
         return OTLS_NONE;
-    *der = c->leaf.items[0].data;
-    *len = c->leaf.items[0].len;
+    *der = leaf->data;
+    *len = leaf->len;
     return OTLS_OK;
 }
 
@@ -51,7 +51,7 @@ static otls_status give_chain(otls_conn *conn, bool verified, const otls_der **c
         *count = 0;
     READY_OR_RETURN(conn, certs == NULL || count == NULL);
     const struct oti_chains *c;
-    otls_status st = oti_facts_chains(conn, false, &c);
+    otls_status st = oti_facts_chains(conn, &c);
     if (st < 0)
         return st;
     const struct oti_der_list *list = verified ? &c->verified : &c->peer;
