@@ -90,7 +90,8 @@ otls_status oti_facts_leaf(otls_conn *conn, const otls_der **out)
         }
         if (one.count > 0) {
             f->leaf = one.items[0];
-            one.count = 0; /* the copy is the facts' now */
+            f->leaf_owned = !(one.borrowed & 1); /* else the backend keeps it */
+            one.count = 0;                       /* the facts' now */
         }
         oti_der_list_clear(&one);
         f->leaf_known = true;
@@ -197,7 +198,9 @@ void oti_facts_free(struct oti_facts *f)
 {
     chains_free(f->chains);
     f->chains = NULL;
-    oti_free((void *)f->leaf.data);
+    if (f->leaf_owned)
+        oti_free((void *)f->leaf.data);
+    f->leaf_owned = false;
     f->leaf.data = NULL;
     f->leaf.len = 0;
     f->leaf_known = false;

@@ -19,7 +19,8 @@ struct oti_der_list {
      * sent: one copy per certificate keeps a connection small). share must
      * outlive this list's entries. */
     const struct oti_der_list *share;
-    uint64_t borrowed; /* bit i: items[i] belongs to share (i < 64) */
+    uint64_t borrowed; /* bit i: items[i] is not owned (share's, the leaf's
+                        * or kept by the backend: add_kept), i < 64 */
     size_t limit;      /* when set, entries past the first limit are ignored
                         * (a leaf alone, for the peer certificate) */
 };

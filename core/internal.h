@@ -117,9 +117,10 @@ struct oti_facts {
     otls_cipher_info *shared; /* server only */
     size_t shared_count;
     bool shared_known;         /* the ClientHello was parsed */
-    otls_der leaf;             /* the peer certificate (owned), what most
+    otls_der leaf;             /* the peer certificate, what most
                                 * ask for; data NULL until read or none */
     bool leaf_known;           /* leaf was read (it may be none) */
+    bool leaf_owned;           /* a copy; else the backend's (add_kept) */
     struct oti_chains *chains; /* NULL until first asked */
     struct oti_bindings *kept; /* NULL until first asked */
 };

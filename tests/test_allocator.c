@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "omnitls/cert.h"
 
 /* ---- the interposed C allocator ---- */
 
@@ -220,6 +221,23 @@ ParameterizedTest(struct th_cell *cell, allocator, hook_only)
     move(p, p->server, p->client, 1500);
     cr_assert_eq(atomic_load(&hook.calls), before, "%s: read/write allocated %ld times", p->desc,
                  atomic_load(&hook.calls) - before);
+    /* The certificates were read from the backend after data had moved,
+     * and may be its own bytes (add_kept): they must still decode, on both
+     * ends (under the sanitizers, a freed buffer is a report). */
+    otls_conn *ends[2] = {p->client, p->server};
+    for (int i = 0; i < 2; i++) {
+        otls_cert *cert = NULL;
+        cr_assert(otls_peer_cert(ends[i], &cert) == OTLS_OK, "%s: peer cert: %s", p->desc,
+                  otls_conn_error(ends[i]));
+        otls_cert_free(cert);
+        cr_assert(otls_verified_chain(ends[i], &certs, &count) == OTLS_OK && count >= 2,
+                  "%s: verified chain: %s", p->desc, otls_conn_error(ends[i]));
+        for (size_t k = 0; k < count; k++) {
+            cr_assert(otls_cert_decode(certs[k].data, certs[k].len, &cert, NULL) == OTLS_OK,
+                      "%s: chain entry %zu does not decode", p->desc, k);
+            otls_cert_free(cert);
+        }
+    }
 
     th_pair_free(p);
     atomic_store(&watching, 0);

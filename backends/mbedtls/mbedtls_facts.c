@@ -24,7 +24,7 @@ otls_status oti_mbedtls_peer_chain(void *conn, struct otls_der_sink *sink)
     /* Leaf first, then as sent, on both roles. */
     for (const mbedtls_x509_crt *x = oti_mbedtls_peer_crt(c); x != NULL && x->raw.p != NULL;
          x = x->next)
-        if (sink->add(sink, x->raw.p, x->raw.len) != 0)
+        if (sink->add_kept(sink, x->raw.p, x->raw.len) != 0) /* kept: see vchain */
             return OTLS_ERR_NO_MEMORY;
     return OTLS_OK;
 }
@@ -47,7 +47,7 @@ otls_status oti_mbedtls_verified_chain(void *conn, struct otls_der_sink *sink)
     for (int i = 0; i < c->vdepth && i < OTI_MBEDTLS_MAX_DEPTH; i++) {
         if (c->vchain[i] == NULL || c->vchain[i]->raw.p == NULL)
             return OTLS_ERR_INTERNAL;
-        if (sink->add(sink, c->vchain[i]->raw.p, c->vchain[i]->raw.len) != 0)
+        if (sink->add_kept(sink, c->vchain[i]->raw.p, c->vchain[i]->raw.len) != 0)
             return OTLS_ERR_NO_MEMORY;
     }
     return OTLS_OK;

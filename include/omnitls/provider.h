@@ -45,7 +45,8 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of the structs below (2: the peer
- * hello's lists live only until the handshake completes). Until the first
+ * hello's lists live only until the handshake completes; otls_der_sink has
+ * add_kept). Until the first
  * release (0.x) fields are only appended and a plugin is built with the
  * library it ships with; from 1.0 on, any change to these structs bumps it. */
 #define OTLS_PROVIDER_ABI 2
@@ -105,9 +106,12 @@ struct otls_conn_params {
 
 /* Where a backend puts a list of DER certificates; add() copies the bytes
  * and returns 0, or -1 when out of memory (the backend then returns
- * OTLS_ERR_NO_MEMORY). */
+ * OTLS_ERR_NO_MEMORY). add_kept() (ABI 2) is for bytes the backend keeps,
+ * unchanged, until conn_free (its stack's own certificate objects): the
+ * core keeps the pointer instead of a copy (per-connection memory). */
 struct otls_der_sink {
     int (*add)(struct otls_der_sink *sink, const uint8_t *der, size_t len);
+    int (*add_kept)(struct otls_der_sink *sink, const uint8_t *der, size_t len);
 };
 
 /* Facts about an established session. Strings are NUL-terminated, "" when
