@@ -24,7 +24,7 @@ static otls_status take_shared(otls_conn *conn)
     uint16_t enabled[512];
     size_t n = 0;
 
-    const struct otls_peer_hello *hello = &conn->tap.hello;
+    const struct otls_peer_hello *hello = &conn->hello;
     if (!hello->complete || hello->suite_count == 0 || prov->enabled_suites == NULL)
         return OTLS_OK; /* shared_known stays false: reported on request */
     if (prov->enabled_suites(conn->state, enabled, sizeof enabled / sizeof enabled[0], &n) < 0)
@@ -179,18 +179,15 @@ otls_status oti_facts_take(otls_conn *conn)
     /* The hello's bytes and lists go (per-connection memory, issue 8): the
      * shared ciphers were taken from them, and a backend reads them only
      * during the handshake (provider.h). The struct stays, with its flags. */
-    struct oti_hello_tap *tap = &conn->tap;
-    oti_free(tap->buf);
-    oti_free(tap->msg);
-    oti_free(tap->suites);
-    tap->buf = tap->msg = NULL;
-    tap->suites = NULL;
-    tap->len = tap->cap = 0;
-    tap->hello.suites = NULL;
-    tap->hello.suite_count = 0;
-    tap->hello.alpn = NULL;
-    tap->hello.alpn_len = 0;
-    tap->finished = 1; /* application data is none of its business */
+    if (conn->tap != NULL) {
+        oti_hello_tap_free(conn->tap);
+        oti_free(conn->tap);
+        conn->tap = NULL; /* application data is none of its business */
+    }
+    conn->hello.suites = NULL;
+    conn->hello.suite_count = 0;
+    conn->hello.alpn = NULL;
+    conn->hello.alpn_len = 0;
     return st;
 }
 

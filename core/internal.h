@@ -138,10 +138,12 @@ struct otls_conn {
     void *io_user;
     int fd; /* for the fd transport */
     char *hostname;
-    otls_session *session;    /* client: offered for resumption */
-    struct oti_hello_tap tap; /* watches the peer's hello go by */
-    uint16_t unoffered_group; /* client: the server chose this group, which
-                                 was not in the configured list */
+    otls_session *session;        /* client: offered for resumption */
+    struct oti_hello_tap *tap;    /* watches the peer's hello go by; from the
+                                   * start to the end of the handshake */
+    struct otls_peer_hello hello; /* what it read (the backend points here) */
+    uint16_t unoffered_group;     /* client: the server chose this group, which
+                                     was not in the configured list */
     struct oti_facts facts;
     char *error;    /* OTI_CONN_ERROR_SIZE bytes from the first error on; NULL before */
     bool error_oom; /* that allocation failed: otls_conn_error says so */

@@ -171,8 +171,8 @@ struct oti_mbedtls_conn {
      * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
      * server's client chain (mbedtls_tickets.c). */
     mbedtls_x509_crt *resume_chain; /* owned; NULL until a session needs one */
-    /* Exporter inputs, from the key-export callback. */
-    unsigned char master[48];
+    /* Exporter inputs, from the key-export callback (2.28). The master
+     * secret is not copied: the session keeps it (ssl.session->master). */
     unsigned char randoms[64]; /* client_random || server_random */
     int prf_type;
     int have_keys;

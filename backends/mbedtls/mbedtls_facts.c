@@ -155,7 +155,7 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
     struct oti_mbedtls_conn *c = conn;
     if (!c->ssl_ready)
         return otls_error_setf(e, OTLS_ERR_STATE, "connection was not initialised");
-    if (!c->have_keys)
+    if (!c->have_keys || c->ssl.session == NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "the key material was not captured");
     if (context != NULL && context_len > 0xffff)
         return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "exporter context too long");
@@ -173,8 +173,12 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
         if (context_len > 0)
             memcpy(seed + 66, context, context_len);
     }
-    int ret = mbedtls_ssl_tls_prf((mbedtls_tls_prf_types)c->prf_type, c->master, sizeof c->master,
-                                  label, seed, seed_len, out, out_len);
+    /* The established session's master secret: the one the key-export
+     * callback saw, for a full and a resumed handshake alike. */
+    const unsigned char *master = c->ssl.session->master;
+    int ret =
+        mbedtls_ssl_tls_prf((mbedtls_tls_prf_types)c->prf_type, master,
+                            sizeof c->ssl.session->master, label, seed, seed_len, out, out_len);
     mbedtls_platform_zeroize(seed, seed_len);
     oti_mbedtls_free(seed);
     if (ret != 0)
