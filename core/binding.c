@@ -25,7 +25,8 @@ static otls_status copy_out(otls_conn *conn, const uint8_t *data, size_t n, uint
 static otls_status tls_unique(otls_conn *conn, uint8_t *buf, size_t *len)
 {
     const struct oti_facts *f = &conn->facts;
-    if (!(conn->ctx->prov->features & OTLS_FEAT_TLS_UNIQUE))
+    const struct otls_provider *prov = conn->ctx->prov;
+    if (!(prov->features & OTLS_FEAT_TLS_UNIQUE) || prov->finished == NULL)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot give tls-unique",
                              conn->ctx->prov->name);
     if (f->session.version >= OTLS_TLS1_3 && !(conn->ctx->flags & OTLS_FLAG_TLS13_UNIQUE))
@@ -34,11 +35,21 @@ static otls_status tls_unique(otls_conn *conn, uint8_t *buf, size_t *len)
                              "or set OTLS_FLAG_TLS13_UNIQUE for Python's value");
     bool client = conn->ctx->cfg.role == OTLS_CLIENT;
     bool own = (f->session.resumed != 0) != client;
-    size_t n = own ? f->own_finished_len : f->peer_finished_len;
-    if (n == 0)
-        return oti_conn_fail(conn, OTLS_ERR_INTERNAL, "%s gave no Finished message",
-                             conn->ctx->prov->name);
-    return copy_out(conn, own ? f->own_finished : f->peer_finished, n, buf, len);
+    /* Asked from the backend, which keeps both for the connection's life,
+     * rather than kept here too. */
+    uint8_t fin[64];
+    size_t n = 0;
+    if (prov->finished(conn->state, own, fin, sizeof fin, &n) < 0 || n == 0)
+        return oti_conn_fail(conn, OTLS_ERR_INTERNAL, "%s gave no Finished message", prov->name);
+    return copy_out(conn, fin, n, buf, len);
+}
+
+/* The bindings kept after their first request, allocated then. */
+static struct oti_bindings *kept(otls_conn *conn)
+{
+    if (conn->facts.kept == NULL)
+        conn->facts.kept = oti_calloc(1, sizeof *conn->facts.kept);
+    return conn->facts.kept;
 }
 
 /* RFC 9266: the exporter with an empty (present, zero-length) context. */
@@ -54,7 +65,9 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "tls-exporter needs the extended master secret on TLS 1.2 "
                              "(RFC 9266 section 2), which this session did not negotiate");
-    struct oti_facts *f = &conn->facts;
+    struct oti_bindings *f = kept(conn);
+    if (f == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
     if (!f->exporter_known) {
         otls_error e = {0};
         otls_status st = prov->export_keying_material(conn->state, "EXPORTER-Channel-Binding",
@@ -71,26 +84,32 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
 static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *len)
 {
     const struct otls_provider *prov = conn->ctx->prov;
-    const struct oti_der_list *certs =
-        conn->ctx->cfg.role == OTLS_CLIENT ? &conn->facts.peer_chain : &conn->ctx->own_chain;
-    if (certs->count == 0)
+    const otls_der *cert = conn->ctx->own_chain.count ? &conn->ctx->own_chain.items[0] : NULL;
+    if (conn->ctx->cfg.role == OTLS_CLIENT) {
+        otls_status st = oti_facts_leaf(conn, &cert);
+        if (st < 0)
+            return st;
+    }
+    if (cert == NULL || cert->data == NULL)
         return oti_conn_fail(conn, OTLS_ERR_STATE, "there is no server certificate");
-    struct oti_facts *f = &conn->facts;
+    struct oti_bindings *f = kept(conn);
+    if (f == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
     if (f->end_point_len > 0)
         return copy_out(conn, f->end_point, f->end_point_len, buf, len);
     if (prov->digest == NULL)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot hash", prov->name);
     int hash = 0;
-    otls_status st = oti_server_end_point_hash(certs->items[0].data, certs->items[0].len, &hash,
-                                               conn->error, sizeof conn->error);
+    char why[OTI_CONN_ERROR_SIZE];
+    otls_status st = oti_server_end_point_hash(cert->data, cert->len, &hash, why, sizeof why);
     if (st < 0)
-        return st;
+        return oti_conn_fail(conn, st, "%s", why);
     uint8_t out[64];
     size_t n = hash == OTLS_HASH_SHA224   ? 28
                : hash == OTLS_HASH_SHA256 ? 32
                : hash == OTLS_HASH_SHA384 ? 48
                                           : 64;
-    st = prov->digest((enum otls_hash)hash, certs->items[0].data, certs->items[0].len, out);
+    st = prov->digest((enum otls_hash)hash, cert->data, cert->len, out);
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: hashing the certificate failed", prov->name);
     memcpy(f->end_point, out, n);

@@ -153,7 +153,7 @@ static int publish(struct oti_hello_tap *tap, size_t msg_len)
 {
     struct oti_hello_view v;
     if (oti_hello_read(tap->msg, msg_len, tap->type, &v) != OTI_HELLO_DONE) {
-        tap->hello.malformed = 1;
+        tap->hello->malformed = 1;
         return 0;
     }
     size_t n = v.suites_len / 2;
@@ -164,14 +164,14 @@ static int publish(struct oti_hello_tap *tap, size_t msg_len)
         for (size_t i = 0; i < n; i++)
             tap->suites[i] = (uint16_t)(v.suites[2 * i] << 8 | v.suites[2 * i + 1]);
     }
-    tap->hello.suites = tap->suites;
-    tap->hello.suite_count = n;
-    tap->hello.alpn = v.alpn;
-    tap->hello.alpn_len = v.alpn_len;
-    tap->hello.has_alpn = v.has_alpn;
-    tap->hello.extended_master_secret = v.ems;
+    tap->hello->suites = tap->suites;
+    tap->hello->suite_count = n;
+    tap->hello->alpn = v.alpn;
+    tap->hello->alpn_len = v.alpn_len;
+    tap->hello->has_alpn = v.has_alpn;
+    tap->hello->extended_master_secret = v.ems;
     tap->key_share_group = v.key_share_group;
-    tap->hello.complete = 1;
+    tap->hello->complete = 1;
     return 0;
 }
 
@@ -217,7 +217,7 @@ int oti_hello_tap_feed(struct oti_hello_tap *tap, const uint8_t *data, size_t le
     tap->buf = NULL;
     tap->len = tap->cap = 0;
     if (res == OTI_HELLO_MALFORMED) {
-        tap->hello.malformed = 1;
+        tap->hello->malformed = 1;
         return 0;
     }
     return publish(tap, msg_len);
@@ -236,7 +236,7 @@ void oti_hello_tap_free(struct oti_hello_tap *tap)
 
 int oti_hello_tap_not_hello(const struct oti_hello_tap *tap, char *buf, size_t cap)
 {
-    if (!tap->hello.malformed || tap->head_len == 0 || tap->head[0] == RECORD_ALERT)
+    if (!tap->hello->malformed || tap->head_len == 0 || tap->head[0] == RECORD_ALERT)
         return 0;
     char shown[3 * sizeof tap->head + 3];
     size_t n = 0;

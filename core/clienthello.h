@@ -53,9 +53,10 @@ struct oti_hello_tap {
     size_t len, cap;
     uint8_t *msg; /* the reassembled hello, which hello points into */
     uint16_t *suites;
-    uint16_t key_share_group; /* from a ServerHello, once published */
-    struct otls_peer_hello hello;
-    uint8_t head[8]; /* the peer's first bytes, to name what it sent */
+    uint16_t key_share_group;      /* from a ServerHello, once published */
+    struct otls_peer_hello *hello; /* where the facts are published: the
+                                    * connection's, which outlives the tap */
+    uint8_t head[8];               /* the peer's first bytes, to name what it sent */
     size_t head_len;
 };
 

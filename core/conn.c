@@ -17,8 +17,6 @@ otls_conn *otls_conn_new(otls_ctx *ctx)
     conn->ctx = ctx;
     conn->state = state;
     conn->fd = -1;
-    oti_der_list_init(&conn->facts.peer_chain);
-    oti_der_list_init(&conn->facts.verified_chain);
     oti_objects_add(1);
     return conn;
 }
@@ -31,16 +29,41 @@ void otls_conn_free(otls_conn *conn)
     oti_free(conn->state);
     oti_free(conn->hostname);
     oti_session_release(conn->session);
-    oti_hello_tap_free(&conn->tap);
+    if (conn->tap)
+        oti_hello_tap_free(conn->tap);
+    oti_free(conn->tap);
     oti_facts_free(&conn->facts);
     oti_free(conn->fatal_error);
+    oti_free(conn->error);
     oti_free(conn);
     oti_objects_add(-1);
 }
 
 const char *otls_conn_error(const otls_conn *conn)
 {
-    return conn ? conn->error : "no connection";
+    if (conn == NULL)
+        return "no connection";
+    if (conn->error == NULL)
+        return conn->error_oom ? "out of memory (the error's message could not be kept)" : "";
+    return conn->error;
+}
+
+otls_status oti_conn_fail(otls_conn *conn, otls_status code, const char *fmt, ...)
+{
+    /* Allocated once and kept: otls_conn_error's pointer stays valid until
+     * the next call on conn, as documented. */
+    if (conn->error == NULL) {
+        conn->error = oti_malloc(OTI_CONN_ERROR_SIZE);
+        if (conn->error == NULL) {
+            conn->error_oom = true;
+            return code;
+        }
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    oti_vsnprintf(conn->error, OTI_CONN_ERROR_SIZE, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 otls_role otls_conn_role(const otls_conn *conn)
@@ -145,11 +168,12 @@ static long relay_recv(void *user, void *buf, size_t len)
     if (conn->unoffered_group)
         return OTLS_IO_ERROR;
     long n = conn->recv(conn->io_user, buf, len);
-    if (n > 0 && !conn->tap.finished) {
-        if (oti_hello_tap_feed(&conn->tap, buf, (size_t)n) != 0)
-            conn->tap.finished = 1; /* out of memory: the hello's facts stay unknown */
-        else if (conn->tap.hello.complete && !offered_group(conn, conn->tap.key_share_group)) {
-            conn->unoffered_group = conn->tap.key_share_group;
+    struct oti_hello_tap *tap = conn->tap;
+    if (n > 0 && tap != NULL && !tap->finished) {
+        if (oti_hello_tap_feed(tap, buf, (size_t)n) != 0)
+            tap->finished = 1; /* out of memory: the hello's facts stay unknown */
+        else if (conn->hello.complete && !offered_group(conn, tap->key_share_group)) {
+            conn->unoffered_group = tap->key_share_group;
             return OTLS_IO_ERROR;
         }
     }
@@ -174,12 +198,20 @@ static otls_status start(otls_conn *conn)
         .hostname = cfg->role == OTLS_CLIENT ? conn->hostname : NULL,
         .hostname_is_ip = conn->hostname && oti_is_ip_literal(conn->hostname),
         .session = oti_session_handle(conn->session),
-        .peer_hello = &conn->tap.hello,
+        .peer_hello = &conn->hello,
     };
-    conn->tap.type = cfg->role == OTLS_SERVER ? 1 : 2; /* the peer's hello */
+    conn->tap = oti_calloc(1, sizeof *conn->tap);
+    if (conn->tap == NULL)
+        return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
+    conn->tap->type = cfg->role == OTLS_SERVER ? 1 : 2; /* the peer's hello */
+    conn->tap->hello = &conn->hello;
     otls_error e = {0};
     conn->started = true;
     otls_status st = conn->ctx->prov->conn_init(conn->state, conn->ctx->state, &p, &e);
+    /* The backend keeps its own copy of the name; nothing here reads it
+     * again (the name can no longer be set once started). */
+    oti_free(conn->hostname);
+    conn->hostname = NULL;
     if (st < 0)
         return oti_conn_fail(conn, st, "%s: %s", conn->ctx->prov->name, e.message);
     return OTLS_OK;
@@ -214,7 +246,8 @@ otls_status otls_handshake(otls_conn *conn)
         char what[128];
         /* Bytes that are no hello: one wording for every backend, with the
          * stack's own reason after it. */
-        if (st == OTLS_ERR_TLS && oti_hello_tap_not_hello(&conn->tap, what, sizeof what)) {
+        if (st == OTLS_ERR_TLS && conn->tap &&
+            oti_hello_tap_not_hello(conn->tap, what, sizeof what)) {
             oti_conn_fail(conn, st, "%s: %s: %s", conn->ctx->prov->name, what, e.message);
         } else if (st < 0 && conn->unoffered_group) {
             const char *g = oti_group_name(conn->unoffered_group);
@@ -240,11 +273,12 @@ otls_status otls_handshake(otls_conn *conn)
         conn->fatal = st;
         /* Kept apart (conn->error changes with later calls), sized to the
          * message: most connections never fail. */
-        size_t len = strlen(conn->error) + 1;
+        const char *why = otls_conn_error(conn);
+        size_t len = strlen(why) + 1;
         oti_free(conn->fatal_error);
         conn->fatal_error = oti_malloc(len);
         if (conn->fatal_error)
-            memcpy(conn->fatal_error, conn->error, len);
+            memcpy(conn->fatal_error, why, len);
     }
     return st;
 }

@@ -5,7 +5,7 @@
 #include "cipher_suites.h"
 #include "internal.h"
 
-static void fill_cipher(otls_cipher_info *info, const struct oti_suite *s)
+void oti_fill_cipher(otls_cipher_info *info, const struct oti_suite *s)
 {
     info->name = s->name;
     info->protocol = oti_suite_protocol(s);
@@ -24,7 +24,7 @@ static otls_status take_shared(otls_conn *conn)
     uint16_t enabled[512];
     size_t n = 0;
 
-    const struct otls_peer_hello *hello = &conn->tap.hello;
+    const struct otls_peer_hello *hello = &conn->hello;
     if (!hello->complete || hello->suite_count == 0 || prov->enabled_suites == NULL)
         return OTLS_OK; /* shared_known stays false: reported on request */
     if (prov->enabled_suites(conn->state, enabled, sizeof enabled / sizeof enabled[0], &n) < 0)
@@ -38,7 +38,7 @@ static otls_status take_shared(otls_conn *conn)
             continue;
         for (size_t j = 0; j < hello->suite_count; j++) {
             if (hello->suites[j] == enabled[i]) {
-                fill_cipher(&f->shared[f->shared_count++], s);
+                oti_fill_cipher(&f->shared[f->shared_count++], s);
                 break;
             }
         }
@@ -47,20 +47,82 @@ static otls_status take_shared(otls_conn *conn)
     return OTLS_OK;
 }
 
-static otls_status take_chains(otls_conn *conn)
+static otls_status read_chains(otls_conn *conn, struct oti_chains *c, const otls_der *leaf)
 {
-    struct oti_facts *f = &conn->facts;
     const struct otls_provider *prov = conn->ctx->prov;
-    otls_status st = prov->peer_chain(conn->state, &f->peer_chain.sink);
-    f->verified_chain.share = &f->peer_chain;
-    if (st >= 0 && f->session.peer_verified && prov->verified_chain)
-        st = prov->verified_chain(conn->state, &f->verified_chain.sink);
+    otls_status st = prov->peer_chain(conn->state, &c->peer.sink);
+    /* One copy of the leaf, the one already given out; before the verified
+     * chain is read, which then shares peer's entries. */
+    if (st >= 0 && leaf->data != NULL)
+        oti_der_list_borrow(&c->peer, leaf);
+    if (st >= 0 && conn->facts.session.peer_verified && prov->verified_chain)
+        st = prov->verified_chain(conn->state, &c->verified.sink);
     else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)
         /* Nothing was verified: the chain as sent is all there is, on every
          * backend alike (some stacks do not even build a chain then). */
-        st = oti_der_list_append(&f->verified_chain, &f->peer_chain) ? OTLS_ERR_NO_MEMORY : OTLS_OK;
-    if (st < 0)
-        return oti_conn_fail(conn, st, "%s: could not read the certificate chains", prov->name);
+        st = oti_der_list_append(&c->verified, &c->peer) ? OTLS_ERR_NO_MEMORY : OTLS_OK;
+    return st;
+}
+
+static void chains_free(struct oti_chains *c)
+{
+    if (c == NULL)
+        return;
+    oti_der_list_clear(&c->verified); /* first: it borrows peer's copies */
+    oti_der_list_clear(&c->peer);
+    oti_free(c);
+}
+
+otls_status oti_facts_leaf(otls_conn *conn, const otls_der **out)
+{
+    struct oti_facts *f = &conn->facts;
+    if (!f->leaf_known) {
+        /* The peer certificate alone: most connections ask for nothing
+         * more, and the rest of the chain is a kilobyte or more. */
+        struct oti_der_list one;
+        oti_der_list_init(&one);
+        one.limit = 1;
+        otls_status st = conn->ctx->prov->peer_chain(conn->state, &one.sink);
+        if (st < 0) {
+            oti_der_list_clear(&one);
+            return oti_conn_fail(conn, st, "%s: could not read the certificate chains",
+                                 conn->ctx->prov->name);
+        }
+        if (one.count > 0) {
+            f->leaf = one.items[0];
+            f->leaf_owned = !(one.borrowed & 1); /* else the backend keeps it */
+            one.count = 0;                       /* the facts' now */
+        }
+        oti_der_list_clear(&one);
+        f->leaf_known = true;
+    }
+    *out = &f->leaf;
+    return OTLS_OK;
+}
+
+otls_status oti_facts_chains(otls_conn *conn, const struct oti_chains **out)
+{
+    struct oti_facts *f = &conn->facts;
+    if (f->chains == NULL) {
+        const otls_der *leaf;
+        otls_status st = oti_facts_leaf(conn, &leaf);
+        if (st < 0)
+            return st;
+        struct oti_chains *c = oti_malloc(sizeof *c);
+        if (c == NULL)
+            return oti_conn_fail(conn, OTLS_ERR_NO_MEMORY, "out of memory");
+        oti_der_list_init(&c->peer);
+        oti_der_list_init(&c->verified);
+        c->verified.share = &c->peer;
+        st = read_chains(conn, c, leaf);
+        if (st < 0) {
+            chains_free(c); /* nothing kept: a later call asks again */
+            return oti_conn_fail(conn, st, "%s: could not read the certificate chains",
+                                 conn->ctx->prov->name);
+        }
+        f->chains = c;
+    }
+    *out = f->chains;
     return OTLS_OK;
 }
 
@@ -103,31 +165,44 @@ otls_status oti_facts_take(otls_conn *conn)
     if (st < 0)
         return oti_conn_fail(conn, st, "out of memory");
 
-    const struct oti_suite *suite = oti_suite_by_id(f->session.suite);
-    if (suite) {
-        fill_cipher(&f->cipher, suite);
-        f->cipher_known = true;
-    }
     if (prov->finished) {
-        if (prov->finished(conn->state, 1, f->own_finished, sizeof f->own_finished,
-                           &f->own_finished_len) < 0)
-            f->own_finished_len = 0;
-        if (prov->finished(conn->state, 0, f->peer_finished, sizeof f->peer_finished,
-                           &f->peer_finished_len) < 0)
-            f->peer_finished_len = 0;
+        /* Not kept (tls-unique asks the backend again), but asked once now:
+         * a backend that derives Finished from the handshake's records
+         * (mbedTLS 3.6, TLS 1.3) does so while they are at hand and frees
+         * them. */
+        uint8_t fin[64];
+        size_t n = 0;
+        (void)prov->finished(conn->state, 1, fin, sizeof fin, &n);
     }
-    st = take_chains(conn);
-    if (st >= 0 && conn->ctx->cfg.role == OTLS_SERVER)
+    if (conn->ctx->cfg.role == OTLS_SERVER)
         st = take_shared(conn);
-    /* The hello stays: the backend may hold pointers into it. */
-    conn->tap.finished = 1; /* application data is none of its business */
+    /* The hello's bytes and lists go (per-connection memory, issue 8): the
+     * shared ciphers were taken from them, and a backend reads them only
+     * during the handshake (provider.h). The struct stays, with its flags. */
+    if (conn->tap != NULL) {
+        oti_hello_tap_free(conn->tap);
+        oti_free(conn->tap);
+        conn->tap = NULL; /* application data is none of its business */
+    }
+    conn->hello.suites = NULL;
+    conn->hello.suite_count = 0;
+    conn->hello.alpn = NULL;
+    conn->hello.alpn_len = 0;
     return st;
 }
 
 void oti_facts_free(struct oti_facts *f)
 {
-    oti_der_list_clear(&f->peer_chain);
-    oti_der_list_clear(&f->verified_chain);
+    chains_free(f->chains);
+    f->chains = NULL;
+    if (f->leaf_owned)
+        oti_free((void *)f->leaf.data);
+    f->leaf_owned = false;
+    f->leaf.data = NULL;
+    f->leaf.len = 0;
+    f->leaf_known = false;
+    oti_free(f->kept);
+    f->kept = NULL;
     oti_free(f->shared);
     f->shared = NULL;
     oti_free(f->session.strings);

@@ -50,8 +50,14 @@ otls_status oti_set_error(char *buf, size_t size, otls_status code, const char *
     ;
 #define oti_ctx_fail(ctx, code, ...)                                                               \
     oti_set_error((ctx)->error, sizeof(ctx)->error, code, __VA_ARGS__)
-#define oti_conn_fail(conn, code, ...)                                                             \
-    oti_set_error((conn)->error, sizeof(conn)->error, code, __VA_ARGS__)
+/* conn.c: records a connection's error. The message buffer is allocated on
+ * the first error and kept (most connections never fail: issue 8). */
+otls_status oti_conn_fail(otls_conn *conn, otls_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+#define OTI_CONN_ERROR_SIZE 256
 
 /* ctx.c: hands ctx->cfg to the backend; records its error on failure. */
 otls_status oti_ctx_apply(otls_ctx *ctx);
@@ -75,7 +81,6 @@ struct otls_ctx {
     char error[256];
 };
 
-/* Everything introspection answers, taken once when the handshake ends. */
 /* The session facts kept: otls_session_facts without its two fixed 256-byte
  * buffers (per-connection memory, issue 8): the strings point into one
  * exact allocation, or at "" when both are empty. */
@@ -86,23 +91,38 @@ struct oti_session {
     char *strings; /* owned; NULL when both are "" */
 };
 
-struct oti_facts {
-    struct oti_session session;
-    struct oti_der_list peer_chain;
-    struct oti_der_list verified_chain;
-    otls_cipher_info cipher;
-    bool cipher_known;
-    otls_cipher_info *shared; /* server only */
-    size_t shared_count;
-    bool shared_known; /* the ClientHello was parsed */
-    uint8_t own_finished[64], peer_finished[64];
-    size_t own_finished_len, peer_finished_len;
-    /* tls-server-end-point and tls-exporter never change for a connection:
-     * kept after the first request, so later ones copy bytes rather than
-     * hash or run the exporter again (bench/: < 1 us, no allocation). */
+/* The chains, copied from the backend on the first request that needs them
+ * (most connections never ask: issue 8), then kept, so the pointers given
+ * out stay valid until the connection is freed. */
+struct oti_chains {
+    struct oti_der_list peer;     /* as sent; shares the facts' leaf copy */
+    struct oti_der_list verified; /* shares peer's copies */
+};
+
+/* tls-server-end-point and tls-exporter never change for a connection:
+ * kept after the first request, so later ones copy bytes rather than hash
+ * or run the exporter again (bench/: < 1 us, no allocation). */
+struct oti_bindings {
     uint8_t end_point[64], exporter[32];
     size_t end_point_len; /* 0: not computed yet */
     bool exporter_known;
+};
+
+/* What introspection answers. The session facts and the shared ciphers are
+ * taken when the handshake ends; the rest (chains, Finished messages,
+ * bindings) is asked from the backend when first requested, which gives
+ * the same answers: the backend keeps them for the connection's life. */
+struct oti_facts {
+    struct oti_session session;
+    otls_cipher_info *shared; /* server only */
+    size_t shared_count;
+    bool shared_known;         /* the ClientHello was parsed */
+    otls_der leaf;             /* the peer certificate, what most
+                                * ask for; data NULL until read or none */
+    bool leaf_known;           /* leaf was read (it may be none) */
+    bool leaf_owned;           /* a copy; else the backend's (add_kept) */
+    struct oti_chains *chains; /* NULL until first asked */
+    struct oti_bindings *kept; /* NULL until first asked */
 };
 
 struct otls_conn {
@@ -118,12 +138,15 @@ struct otls_conn {
     void *io_user;
     int fd; /* for the fd transport */
     char *hostname;
-    otls_session *session;    /* client: offered for resumption */
-    struct oti_hello_tap tap; /* watches the peer's hello go by */
-    uint16_t unoffered_group; /* client: the server chose this group, which
-                                 was not in the configured list */
+    otls_session *session;        /* client: offered for resumption */
+    struct oti_hello_tap *tap;    /* watches the peer's hello go by; from the
+                                   * start to the end of the handshake */
+    struct otls_peer_hello hello; /* what it read (the backend points here) */
+    uint16_t unoffered_group;     /* client: the server chose this group, which
+                                     was not in the configured list */
     struct oti_facts facts;
-    char error[256];
+    char *error;    /* OTI_CONN_ERROR_SIZE bytes from the first error on; NULL before */
+    bool error_oom; /* that allocation failed: otls_conn_error says so */
 };
 
 /* conn.c: OTLS_OK once the handshake is done, else
@@ -133,6 +156,14 @@ otls_status oti_conn_ready(otls_conn *conn);
 /* conn_facts.c */
 otls_status oti_facts_take(otls_conn *conn);
 void oti_facts_free(struct oti_facts *facts);
+/* Fills info from a suite table entry (cipher_suites.h). */
+struct oti_suite;
+void oti_fill_cipher(otls_cipher_info *info, const struct oti_suite *s);
+/* The peer certificate ((*out)->data NULL: none) and the chains, read from
+ * the backend on the first call that needs them (OTLS_OK, or an error with
+ * the connection's message set). */
+otls_status oti_facts_leaf(otls_conn *conn, const otls_der **out);
+otls_status oti_facts_chains(otls_conn *conn, const struct oti_chains **out);
 
 /* session.c */
 void *oti_session_handle(const otls_session *session);

@@ -1,6 +1,7 @@
 /* Introspection: reads of the facts taken at the end of the handshake. */
 #include <string.h>
 
+#include "cipher_suites.h"
 #include "internal.h"
 
 /* Every call starts here: Python raises ValueError before the handshake. */
@@ -31,21 +32,29 @@ otls_status otls_peer_cert_der(otls_conn *conn, const uint8_t **der, size_t *len
     if (len)
         *len = 0;
     READY_OR_RETURN(conn, der == NULL || len == NULL);
-    if (conn->facts.peer_chain.count == 0)
+    const otls_der *leaf;
+    otls_status st = oti_facts_leaf(conn, &leaf);
+    if (st < 0)
+        return st;
+    if (leaf->data == NULL)
         return OTLS_NONE;
-    *der = conn->facts.peer_chain.items[0].data;
-    *len = conn->facts.peer_chain.items[0].len;
+    *der = leaf->data;
+    *len = leaf->len;
     return OTLS_OK;
 }
 
-static otls_status give_chain(otls_conn *conn, const struct oti_der_list *list,
-                              const otls_der **certs, size_t *count)
+static otls_status give_chain(otls_conn *conn, bool verified, const otls_der **certs, size_t *count)
 {
     if (certs)
         *certs = NULL;
     if (count)
         *count = 0;
     READY_OR_RETURN(conn, certs == NULL || count == NULL);
+    const struct oti_chains *c;
+    otls_status st = oti_facts_chains(conn, &c);
+    if (st < 0)
+        return st;
+    const struct oti_der_list *list = verified ? &c->verified : &c->peer;
     if (list->count == 0)
         return OTLS_NONE;
     *certs = list->items;
@@ -55,7 +64,7 @@ static otls_status give_chain(otls_conn *conn, const struct oti_der_list *list,
 
 otls_status otls_unverified_chain(otls_conn *conn, const otls_der **certs, size_t *count)
 {
-    return give_chain(conn, conn ? &conn->facts.peer_chain : NULL, certs, count);
+    return give_chain(conn, false, certs, count);
 }
 
 otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs, size_t *count)
@@ -68,20 +77,21 @@ otls_status otls_verified_chain(otls_conn *conn, const otls_der **certs, size_t 
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "backend %s cannot report the verified chain", conn->ctx->prov->name);
     }
-    return give_chain(conn, conn ? &conn->facts.verified_chain : NULL, certs, count);
+    return give_chain(conn, true, certs, count);
 }
 
 otls_status otls_cipher(otls_conn *conn, otls_cipher_info *info)
 {
     READY_OR_RETURN(conn, info == NULL);
-    if (!conn->facts.cipher_known) {
+    const struct oti_suite *suite = oti_suite_by_id(conn->facts.session.suite);
+    if (suite == NULL) {
         memset(info, 0, sizeof *info);
         info->iana_id = conn->facts.session.suite;
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "cipher suite 0x%04X is not in omnitls's suite table",
                              (unsigned)conn->facts.session.suite);
     }
-    *info = conn->facts.cipher;
+    oti_fill_cipher(info, suite);
     return OTLS_OK;
 }
 

@@ -67,19 +67,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The tap, on both roles, fed piece by piece. */
     for (int t = 0; t < 2; t++) {
         struct oti_hello_tap tap;
+        struct otls_peer_hello hello;
         memset(&tap, 0, sizeof tap);
+        memset(&hello, 0, sizeof hello);
         tap.type = t + 1;
+        tap.hello = &hello;
         for (size_t off = 0; off < size; off += piece) {
             size_t n = size - off < piece ? size - off : piece;
             require(oti_hello_tap_feed(&tap, data + off, n) == 0);
         }
-        if (tap.hello.complete) {
+        if (hello.complete) {
             require(res == OTI_HELLO_DONE && reads[t] == OTI_HELLO_DONE);
-            require(tap.hello.suite_count == views[t].suites_len / 2);
-            require(tap.hello.has_alpn == views[t].has_alpn);
-            require(tap.hello.alpn_len == views[t].alpn_len);
-            require(tap.hello.extended_master_secret == views[t].ems);
-        } else if (tap.hello.malformed) {
+            require(hello.suite_count == views[t].suites_len / 2);
+            require(hello.has_alpn == views[t].has_alpn);
+            require(hello.alpn_len == views[t].alpn_len);
+            require(hello.extended_master_secret == views[t].ems);
+        } else if (hello.malformed) {
             require(tap.finished);
         }
         oti_hello_tap_free(&tap);

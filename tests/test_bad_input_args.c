@@ -415,9 +415,11 @@ ParameterizedTest(struct th_cell *cell, bad_args, conn_calls)
                 char what[120];
                 snprintf(what, sizeof what, "otls_conn_set_session(a %s session, a %s connection)",
                          cell->client_backend, list[i].name);
-                BI_EXPECT(what, cell->client_backend, cell->client_backend,
-                          otls_conn_set_session(oc, sess), inv, otls_conn_error(oc),
-                          "the session comes from backend ");
+                /* The call first: otls_conn_error's answer is valid until the
+                 * next call on oc, so it is read after this one. */
+                otls_status set_st = otls_conn_set_session(oc, sess);
+                BI_EXPECT(what, cell->client_backend, cell->client_backend, set_st, inv,
+                          otls_conn_error(oc), "the session comes from backend ");
                 otls_conn_free(oc);
                 otls_ctx_free(octx);
             }

@@ -114,6 +114,11 @@ struct oti_mbedtls_tap {
 };
 
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
+struct oti_mbedtls_conn;
+/* An empty c->resume_chain, allocated when missing (a struct of ~600 bytes
+ * that only resumed connections use): 0 or an mbedTLS error. */
+int oti_mbedtls_resume_chain_reset(struct oti_mbedtls_conn *c);
+
 struct oti_mbedtls_conn {
     struct oti_mbedtls_ctx *ctx;
     mbedtls_ssl_config conf;
@@ -146,27 +151,34 @@ struct oti_mbedtls_conn {
     int check_ip;   /* client: the IP address is checked (by us) */
     uint8_t ip[16];
     size_t ip_len;
-    char sni[256]; /* server: the name the client sent */
+    char *sni; /* server: the name the client sent (owned; NULL: none) */
     /* Handshake. */
     int full_handshake; /* went through the server's Certificate state */
     int ems;            /* extended master secret, seen in the hellos */
     int judge_optional; /* server OPTIONAL: fail a bad certificate ourselves */
     int judged;
-    /* The chain the verify callback saw, by depth (leaf at 0). */
-    uint8_t *vchain[OTI_MBEDTLS_MAX_DEPTH];
-    size_t vchain_len[OTI_MBEDTLS_MAX_DEPTH];
+    /* The chain the verify callback saw, by depth (leaf at 0). Borrowed,
+     * not copied (per-connection memory, issue 8): every certificate mbedTLS
+     * verifies is a node of the peer's chain, which the session keeps for
+     * the connection's life (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE), of the
+     * resumed chain the connection keeps, or of the context's trust
+     * anchors, which outlive the connection and are only appended to. A
+     * failed verification frees the peer's chain (mbedTLS passes it to the
+     * session only on success): then only the pointers' values are read. */
+    const mbedtls_x509_crt *vchain[OTI_MBEDTLS_MAX_DEPTH];
     int vdepth;      /* entries of the current run */
     int vrun_done;   /* depth 0 was seen: the next call starts a new run */
-    int vchain_oom;  /* a copy failed: the chain is incomplete */
+    int vchain_oom;  /* deeper than we keep: the chain is incomplete */
+    int vtop_self;   /* the run's top certificate signed itself (judged when
+                      * seen: after a failed handshake the nodes may be gone) */
     int saw_chain;   /* the callback ran: the peer sent certificates */
     int ip_mismatch; /* the IP check failed */
     /* Resumption: a client's chain the server sent in the original
      * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
      * server's client chain (mbedtls_tickets.c). */
-    mbedtls_x509_crt resume_chain;
-    int resume_chain_ready;
-    /* Exporter inputs, from the key-export callback. */
-    unsigned char master[48];
+    mbedtls_x509_crt *resume_chain; /* owned; NULL until a session needs one */
+    /* Exporter inputs, from the key-export callback (2.28). The master
+     * secret is not copied: the session keeps it (ssl.session->master). */
     unsigned char randoms[64]; /* client_random || server_random */
     int prf_type;
     int have_keys;

@@ -14,10 +14,16 @@ static int sni_cb(void *p, mbedtls_ssl_context *ssl, const unsigned char *name, 
 {
     struct oti_mbedtls_conn *c = p;
     (void)ssl;
-    if (len >= sizeof c->sni)
-        len = sizeof c->sni - 1;
-    memcpy(c->sni, name, len);
-    c->sni[len] = '\0';
+    /* Allocated to size: a connection without SNI, or a client, keeps no
+     * buffer (per-connection memory, issues 8 and 9). */
+    if (len > 255)
+        len = 255;
+    char *copy = oti_mbedtls_calloc(1, len + 1);
+    if (copy == NULL)
+        return -1; /* mbedTLS fails the handshake */
+    memcpy(copy, name, len);
+    oti_mbedtls_free(c->sni);
+    c->sni = copy;
     return 0;
 }
 
@@ -33,7 +39,7 @@ static int export_keys_cb(void *p, const unsigned char *ms, const unsigned char 
     (void)maclen;
     (void)keylen;
     (void)ivlen;
-    memcpy(c->master, ms, sizeof c->master);
+    (void)ms; /* the session keeps it: mbedtls_facts.c reads it there */
     memcpy(c->randoms, client_random, 32);
     memcpy(c->randoms + 32, server_random, 32);
     c->prf_type = (int)prf;
@@ -172,15 +178,27 @@ static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbe
     return OTLS_OK;
 }
 
+int oti_mbedtls_resume_chain_reset(struct oti_mbedtls_conn *c)
+{
+    if (c->resume_chain == NULL) {
+        c->resume_chain = oti_mbedtls_calloc(1, sizeof *c->resume_chain);
+        if (c->resume_chain == NULL)
+            return MBEDTLS_ERR_X509_ALLOC_FAILED;
+    } else
+        mbedtls_x509_crt_free(c->resume_chain);
+    mbedtls_x509_crt_init(c->resume_chain);
+    return 0;
+}
+
 /* Client: offers a session; keeps its chain, which mbedTLS drops. */
 static otls_status offer_session(struct oti_mbedtls_conn *c, const struct oti_mbedtls_session *s,
                                  otls_error *e)
 {
     int ret = mbedtls_ssl_set_session(&c->ssl, &s->s);
     if (ret == 0) {
-        mbedtls_x509_crt_init(&c->resume_chain);
-        c->resume_chain_ready = 1;
-        ret = oti_mbedtls_crt_copy(&c->resume_chain, &s->chain);
+        ret = oti_mbedtls_resume_chain_reset(c);
+        if (ret == 0)
+            ret = oti_mbedtls_crt_copy(c->resume_chain, &s->chain);
     }
     if (ret != 0)
         return oti_mbedtls_lib_error(e, OTLS_ERR_INVALID_ARGUMENT, ret,
@@ -237,8 +255,10 @@ void oti_mbedtls_conn_free(void *conn)
         mbedtls_ssl_free(&c->ssl);
     if (c->conf_ready)
         mbedtls_ssl_config_free(&c->conf);
-    if (c->resume_chain_ready)
-        mbedtls_x509_crt_free(&c->resume_chain);
+    if (c->resume_chain != NULL)
+        mbedtls_x509_crt_free(c->resume_chain);
+    oti_mbedtls_free(c->resume_chain);
+    oti_mbedtls_free(c->sni);
     oti_mbedtls_own_unref(c->own);
     oti_mbedtls_vchain_clear(c);
 #if OTI_MBEDTLS_HAVE_FINISHED13

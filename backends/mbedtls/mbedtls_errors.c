@@ -39,13 +39,7 @@ static int chain_ends_self_signed(const struct oti_mbedtls_conn *c, int *alone)
     *alone = top == 0;
     if (top < 0 || top >= OTI_MBEDTLS_MAX_DEPTH || c->vchain[top] == NULL)
         return 0;
-    mbedtls_x509_crt crt;
-    mbedtls_x509_crt_init(&crt);
-    int self = mbedtls_x509_crt_parse_der(&crt, c->vchain[top], c->vchain_len[top]) == 0 &&
-               crt.issuer_raw.len == crt.subject_raw.len &&
-               memcmp(crt.issuer_raw.p, crt.subject_raw.p, crt.subject_raw.len) == 0;
-    mbedtls_x509_crt_free(&crt);
-    return self;
+    return c->vtop_self;
 }
 
 /* The flags in the order OpenSSL meets the problems: the chain is built

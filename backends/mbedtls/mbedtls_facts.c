@@ -10,8 +10,8 @@ const mbedtls_x509_crt *oti_mbedtls_peer_crt(const struct oti_mbedtls_conn *c)
 {
     /* A resumed client: mbedTLS kept only the leaf of the original chain;
      * the session we handed out kept all of it. */
-    if (c->resume_chain_ready && !c->full_handshake && c->resume_chain.raw.p != NULL)
-        return &c->resume_chain;
+    if (c->resume_chain != NULL && !c->full_handshake && c->resume_chain->raw.p != NULL)
+        return c->resume_chain;
     const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
     return crt != NULL && crt->raw.p != NULL ? crt : NULL;
 }
@@ -24,7 +24,7 @@ otls_status oti_mbedtls_peer_chain(void *conn, struct otls_der_sink *sink)
     /* Leaf first, then as sent, on both roles. */
     for (const mbedtls_x509_crt *x = oti_mbedtls_peer_crt(c); x != NULL && x->raw.p != NULL;
          x = x->next)
-        if (sink->add(sink, x->raw.p, x->raw.len) != 0)
+        if (sink->add_kept(sink, x->raw.p, x->raw.len) != 0) /* kept: see vchain */
             return OTLS_ERR_NO_MEMORY;
     return OTLS_OK;
 }
@@ -45,9 +45,9 @@ otls_status oti_mbedtls_verified_chain(void *conn, struct otls_der_sink *sink)
     if (c->vchain_oom)
         return OTLS_ERR_NO_MEMORY;
     for (int i = 0; i < c->vdepth && i < OTI_MBEDTLS_MAX_DEPTH; i++) {
-        if (c->vchain[i] == NULL)
+        if (c->vchain[i] == NULL || c->vchain[i]->raw.p == NULL)
             return OTLS_ERR_INTERNAL;
-        if (sink->add(sink, c->vchain[i], c->vchain_len[i]) != 0)
+        if (sink->add_kept(sink, c->vchain[i]->raw.p, c->vchain[i]->raw.len) != 0)
             return OTLS_ERR_NO_MEMORY;
     }
     return OTLS_OK;
@@ -83,7 +83,7 @@ otls_status oti_mbedtls_session(void *conn, struct otls_session_facts *out)
                          c->conf.OTI_MBEDTLS_F(authmode) != MBEDTLS_SSL_VERIFY_NONE;
     copy_text(out->alpn, sizeof out->alpn, mbedtls_ssl_get_alpn_protocol(ssl));
     if (c->ctx->role == OTLS_SERVER)
-        copy_text(out->server_name, sizeof out->server_name, c->sni);
+        copy_text(out->server_name, sizeof out->server_name, c->sni ? c->sni : "");
     else if (c->hostname != NULL && !c->hostname_is_ip)
         copy_text(out->server_name, sizeof out->server_name, c->hostname);
     return OTLS_OK;
@@ -155,7 +155,7 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
     struct oti_mbedtls_conn *c = conn;
     if (!c->ssl_ready)
         return otls_error_setf(e, OTLS_ERR_STATE, "connection was not initialised");
-    if (!c->have_keys)
+    if (!c->have_keys || c->ssl.session == NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "the key material was not captured");
     if (context != NULL && context_len > 0xffff)
         return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "exporter context too long");
@@ -173,8 +173,12 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
         if (context_len > 0)
             memcpy(seed + 66, context, context_len);
     }
-    int ret = mbedtls_ssl_tls_prf((mbedtls_tls_prf_types)c->prf_type, c->master, sizeof c->master,
-                                  label, seed, seed_len, out, out_len);
+    /* The established session's master secret: the one the key-export
+     * callback saw, for a full and a resumed handshake alike. */
+    const unsigned char *master = c->ssl.session->master;
+    int ret =
+        mbedtls_ssl_tls_prf((mbedtls_tls_prf_types)c->prf_type, master,
+                            sizeof c->ssl.session->master, label, seed, seed_len, out, out_len);
     mbedtls_platform_zeroize(seed, seed_len);
     oti_mbedtls_free(seed);
     if (ret != 0)

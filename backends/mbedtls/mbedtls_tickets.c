@@ -89,17 +89,15 @@ static void keep(struct oti_mbedtls_ctx *x, const unsigned char key[32],
 static void restore(struct oti_mbedtls_conn *c, const unsigned char key[32])
 {
     struct oti_mbedtls_ctx *x = c->ctx;
-    if (c->resume_chain_ready)
-        mbedtls_x509_crt_free(&c->resume_chain);
-    mbedtls_x509_crt_init(&c->resume_chain);
-    c->resume_chain_ready = 1;
+    if (oti_mbedtls_resume_chain_reset(c) != 0)
+        return; /* out of memory: the chain stays unknown, as when a copy fails */
     tlock(x);
     for (size_t i = 0; i < OTI_MBEDTLS_TICKET_CHAINS; i++) {
         const struct oti_mbedtls_ticket_chain *t = &x->tchains[i];
         if (t->chain != NULL && memcmp(t->key, key, sizeof t->key) == 0) {
-            if (oti_mbedtls_crt_copy(&c->resume_chain, t->chain) != 0) {
-                mbedtls_x509_crt_free(&c->resume_chain);
-                mbedtls_x509_crt_init(&c->resume_chain);
+            if (oti_mbedtls_crt_copy(c->resume_chain, t->chain) != 0) {
+                mbedtls_x509_crt_free(c->resume_chain);
+                mbedtls_x509_crt_init(c->resume_chain);
             }
             break;
         }

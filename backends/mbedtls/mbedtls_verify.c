@@ -14,12 +14,10 @@
 
 void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c)
 {
-    for (int i = 0; i < OTI_MBEDTLS_MAX_DEPTH; i++) {
-        oti_mbedtls_free(c->vchain[i]);
+    for (int i = 0; i < OTI_MBEDTLS_MAX_DEPTH; i++)
         c->vchain[i] = NULL;
-        c->vchain_len[i] = 0;
-    }
     c->vdepth = 0;
+    c->vtop_self = 0;
     c->vrun_done = 0;
     c->vchain_oom = 0;
 }
@@ -196,22 +194,17 @@ static int cn_matches(const mbedtls_x509_crt *crt, const char *host)
     return 0;
 }
 
-/* Keeps a copy of one certificate of the chain being verified. */
+/* Keeps one certificate of the chain being verified (see vchain). */
 static void record(struct oti_mbedtls_conn *c, const mbedtls_x509_crt *crt, int depth)
 {
     if (depth < 0 || depth >= OTI_MBEDTLS_MAX_DEPTH) {
         c->vchain_oom = 1; /* deeper than we keep: never report it */
         return;
     }
-    oti_mbedtls_free(c->vchain[depth]);
-    c->vchain[depth] = oti_mbedtls_calloc(1, crt->raw.len ? crt->raw.len : 1);
-    c->vchain_len[depth] = 0;
-    if (c->vchain[depth] == NULL) {
-        c->vchain_oom = 1;
-        return;
-    }
-    memcpy(c->vchain[depth], crt->raw.p, crt->raw.len);
-    c->vchain_len[depth] = crt->raw.len;
+    c->vchain[depth] = crt;
+    if (depth == c->vdepth - 1)
+        c->vtop_self = crt->issuer_raw.len == crt->subject_raw.len &&
+                       memcmp(crt->issuer_raw.p, crt->subject_raw.p, crt->subject_raw.len) == 0;
 }
 
 /* Called once per certificate, from the trust anchor (highest depth) down

@@ -162,10 +162,8 @@ void oti_wolfssl_anchor_complete(struct oti_wolfssl_conn *c)
         const struct oti_wolfssl_ca *ca = issuer_of(c->ctx, &a);
         if (ca == NULL || same(&ca->der, top))
             break;
-        if (oti_wolfssl_certs_set(&c->vchain, n, ca->der.data, ca->der.len) != 0) {
-            c->vchain_oom = 1;
-            break;
-        }
+        /* The context's copy outlives the connection: pointed at. */
+        oti_wolfssl_certs_borrow(&c->vchain, n, ca->der.data, ca->der.len);
         top = &c->vchain.cert[n++];
     }
     c->vdepth = n;

@@ -66,6 +66,8 @@ struct oti_wolfssl_ca {
 struct oti_wolfssl_certs {
     struct oti_wolfssl_blob cert[OTI_WOLFSSL_MAX_DEPTH];
     int count;
+    uint32_t kept; /* bit i: cert[i] is borrowed, not ours to free (the
+                    * session's chain buffer, a context's anchor) */
 };
 
 /* Context state: the core allocates it zeroed (ctx_size bytes). The
@@ -105,7 +107,7 @@ struct oti_wolfssl_conn {
     struct oti_wolfssl_ctx *ctx;
     WOLFSSL *ssl;
     /* Copies of the context's lists, taken in conn_init. */
-    uint16_t suites[OTI_WOLFSSL_MAX_SUITES];
+    uint16_t *suites; /* suite_count entries (owned): sized to the list, not the cap */
     size_t suite_count;
     int custom_suites;
     uint8_t *alpn;
@@ -199,6 +201,9 @@ void oti_wolfssl_certs_clear(struct oti_wolfssl_certs *l);
 int oti_wolfssl_certs_copy(struct oti_wolfssl_certs *dst, const struct oti_wolfssl_certs *src);
 /* Sets slot i of l to a copy of der; 0, or -1 when out of memory. */
 int oti_wolfssl_certs_set(struct oti_wolfssl_certs *l, int i, const uint8_t *der, size_t len);
+/* Points entry i at der, which the caller guarantees outlives the list
+ * (per-connection memory, issue 8: no copy). */
+void oti_wolfssl_certs_borrow(struct oti_wolfssl_certs *l, int i, const uint8_t *der, size_t len);
 
 /* wolfssl_anchor.c */
 /* Finds the names and key ids in a certificate; 0, or -1 when malformed. */

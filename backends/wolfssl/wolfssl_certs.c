@@ -33,11 +33,22 @@ static int one_der(const uint8_t *der, size_t len)
 void oti_wolfssl_certs_clear(struct oti_wolfssl_certs *l)
 {
     for (int i = 0; i < OTI_WOLFSSL_MAX_DEPTH; i++) {
-        oti_wolfssl_free(l->cert[i].data);
+        if (!(l->kept & (UINT32_C(1) << i)))
+            oti_wolfssl_free(l->cert[i].data);
         l->cert[i].data = NULL;
         l->cert[i].len = 0;
     }
     l->count = 0;
+    l->kept = 0;
+}
+
+void oti_wolfssl_certs_borrow(struct oti_wolfssl_certs *l, int i, const uint8_t *der, size_t len)
+{
+    if (!(l->kept & (UINT32_C(1) << i)))
+        oti_wolfssl_free(l->cert[i].data);
+    l->cert[i].data = (uint8_t *)der; /* never written through: see kept */
+    l->cert[i].len = len;
+    l->kept |= UINT32_C(1) << i;
 }
 
 int oti_wolfssl_certs_set(struct oti_wolfssl_certs *l, int i, const uint8_t *der, size_t len)
@@ -48,7 +59,9 @@ int oti_wolfssl_certs_set(struct oti_wolfssl_certs *l, int i, const uint8_t *der
     if (copy == NULL)
         return -1;
     memcpy(copy, der, len);
-    oti_wolfssl_free(l->cert[i].data);
+    if (!(l->kept & (UINT32_C(1) << i)))
+        oti_wolfssl_free(l->cert[i].data);
+    l->kept &= ~(UINT32_C(1) << i);
     l->cert[i].data = copy;
     l->cert[i].len = len;
     return 0;

@@ -186,6 +186,9 @@ otls_status oti_wolfssl_conn_init(void *conn, void *ctx, const struct otls_conn_
     c->io_user = p->io_user;
     c->peer_hello = p->peer_hello;
     c->verify = x->verify;
+    c->suites = oti_wolfssl_alloc(x->suite_count ? x->suite_count * sizeof x->suites[0] : 1);
+    if (c->suites == NULL)
+        return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     memcpy(c->suites, x->suites, x->suite_count * sizeof x->suites[0]);
     c->suite_count = x->suite_count;
     c->custom_suites = x->custom_suites;
@@ -214,6 +217,7 @@ void oti_wolfssl_conn_free(void *conn)
     }
     oti_wolfssl_certs_clear(&c->vchain);
     oti_wolfssl_free(c->alpn);
+    oti_wolfssl_free(c->suites);
     oti_wolfssl_free(c->hostname);
     memset(c, 0, sizeof *c);
 }

@@ -9,7 +9,8 @@ otls_status oti_wolfssl_peer_chain(void *conn, struct otls_der_sink *sink)
     if (c->ssl == NULL)
         return OTLS_ERR_STATE;
     /* The chain as sent, leaf first, on both roles (a resumed session
-     * keeps it). wolfSSL_get_peer_certificate would be a copy to free. */
+     * keeps it). wolfSSL_get_peer_certificate would be a copy to free; the
+     * session's chain buffers stay until wolfSSL_free: kept, not copied. */
     WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
     int n = chain ? wolfSSL_get_chain_count(chain) : 0;
     for (int i = 0; i < n; i++) {
@@ -17,7 +18,7 @@ otls_status oti_wolfssl_peer_chain(void *conn, struct otls_der_sink *sink)
         int len = wolfSSL_get_chain_length(chain, i);
         if (der == NULL || len <= 0)
             return OTLS_ERR_INTERNAL;
-        if (sink->add(sink, der, (size_t)len) != 0)
+        if (sink->add_kept(sink, der, (size_t)len) != 0)
             return OTLS_ERR_NO_MEMORY;
     }
     return OTLS_OK;
@@ -58,7 +59,8 @@ otls_status oti_wolfssl_verified_chain(void *conn, struct otls_der_sink *sink)
     for (int i = 0; l != NULL && i < l->count; i++) {
         if (l->cert[i].data == NULL)
             return OTLS_ERR_INTERNAL;
-        if (sink->add(sink, l->cert[i].data, l->cert[i].len) != 0)
+        /* The connection's own copies (c->vchain, c->offered): kept. */
+        if (sink->add_kept(sink, l->cert[i].data, l->cert[i].len) != 0)
             return OTLS_ERR_NO_MEMORY;
     }
     return OTLS_OK;

@@ -91,23 +91,31 @@ static int check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, siz
     return match ? 0 : c->check_ip ? 2 : 1;
 }
 
-/* Keeps a copy of one certificate of the chain being verified: from
- * wolfSSL's X509 of it, or, when it has none (wolfSSL 5.5.4 cannot make
- * one of an Ed25519 certificate), from the chain as received, where the
- * depth is the index (wolfSSL walks the peer's list in order). */
+/* Keeps one certificate of the chain being verified: from wolfSSL's X509
+ * of it, or, when it has none (wolfSSL 5.5.4 cannot make one of an Ed25519
+ * certificate), from the chain as received, where the depth is the index
+ * (wolfSSL walks the peer's list in order). The chain as received stays
+ * in the session until wolfSSL_free, so a certificate found there is
+ * pointed at, not copied (per-connection memory, issue 8). */
 static void record(struct oti_wolfssl_conn *c, WOLFSSL *ssl, WOLFSSL_X509 *x, int depth)
 {
-    int len = 0;
-    const unsigned char *der = x ? wolfSSL_X509_get_der(x, &len) : NULL;
-    if (der == NULL || len <= 0) {
-        WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(ssl);
-        if (chain != NULL && depth < wolfSSL_get_chain_count(chain)) {
-            der = wolfSSL_get_chain_cert(chain, depth);
-            len = wolfSSL_get_chain_length(chain, depth);
-        }
+    int len = 0, sent_len = 0;
+    const unsigned char *der = x ? wolfSSL_X509_get_der(x, &len) : NULL, *sent = NULL;
+    WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(ssl);
+    if (chain != NULL && depth < wolfSSL_get_chain_count(chain)) {
+        sent = wolfSSL_get_chain_cert(chain, depth);
+        sent_len = wolfSSL_get_chain_length(chain, depth);
     }
-    if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, depth, der, (size_t)len) != 0)
-        c->vchain_oom = 1; /* deeper than we keep, or out of memory: never report it */
+    if ((der == NULL || len <= 0) && sent != NULL && sent_len > 0) {
+        der = sent;
+        len = sent_len;
+    }
+    if (der == NULL || len <= 0 || depth < 0 || depth >= OTI_WOLFSSL_MAX_DEPTH)
+        c->vchain_oom = 1; /* deeper than we keep: never report it */
+    else if (der == sent || (len == sent_len && memcmp(der, sent, (size_t)len) == 0))
+        oti_wolfssl_certs_borrow(&c->vchain, depth, sent, (size_t)len);
+    else if (oti_wolfssl_certs_set(&c->vchain, depth, der, (size_t)len) != 0)
+        c->vchain_oom = 1; /* out of memory: never report it */
 }
 
 /* The run verified: the chain so far joins the trust anchors the peer

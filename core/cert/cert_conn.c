@@ -14,9 +14,13 @@ static otls_status leaf(otls_conn *conn, const otls_der **der)
     *der = NULL;
     if (oti_conn_ready(conn) != OTLS_OK)
         return OTLS_ERR_HANDSHAKE_NOT_DONE;
-    if (conn->facts.peer_chain.count == 0)
+    const otls_der *leaf;
+    otls_status st = oti_facts_leaf(conn, &leaf);
+    if (st < 0)
+        return st;
+    if (leaf->data == NULL)
         return OTLS_NONE;
-    *der = &conn->facts.peer_chain.items[0];
+    *der = leaf;
     return OTLS_OK;
 }
 

@@ -268,7 +268,9 @@ OTLS_API otls_conn *otls_conn_new(otls_ctx *ctx);
 OTLS_API void otls_conn_free(otls_conn *conn);
 
 /* The message for the last error on conn ("" if none). Owned by conn, valid
- * until the next call on conn. */
+ * until the next call on conn: read it after the call that failed (the
+ * message's buffer is allocated on a connection's first error, so a
+ * pointer taken before then is not the one that gets the message). */
 OTLS_API const char *otls_conn_error(const otls_conn *conn);
 
 /* Uses a connected socket as transport; it may be non-blocking. Set the

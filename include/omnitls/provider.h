@@ -44,10 +44,12 @@ int OTLS_PROVIDER_VSNPRINTF(char *buf, size_t size, const char *fmt, va_list ap)
 extern "C" {
 #endif
 
-/* Bumped on any incompatible change of the structs below. Until the first
+/* Bumped on any incompatible change of the structs below (2: the peer
+ * hello's lists live only until the handshake completes; otls_der_sink has
+ * add_kept). Until the first
  * release (0.x) fields are only appended and a plugin is built with the
  * library it ships with; from 1.0 on, any change to these structs bumps it. */
-#define OTLS_PROVIDER_ABI 1
+#define OTLS_PROVIDER_ABI 2
 
 /* The whole context configuration, validated by the core. Passed in full on
  * every change, so a backend applies it idempotently. */
@@ -74,7 +76,10 @@ struct otls_ctx_config {
  * `complete` turns 1 inside the receive call that delivers the hello's last
  * byte, before the backend's stack reads that byte, so a backend may adjust
  * its connection (suite order, ALPN) from its receive callback. The core
- * owns the memory; it stays valid until conn_free. */
+ * owns the memory. The struct stays valid until conn_free; the lists it
+ * points to (suites, alpn) only until the handshake completes, when the
+ * core frees them and sets them to NULL with counts 0 (ABI 2: a connection
+ * keeps no hello bytes once established). */
 struct otls_peer_hello {
     int complete;           /* the hello has been read */
     int malformed;          /* it could not be read: the stack will say why */
@@ -101,9 +106,12 @@ struct otls_conn_params {
 
 /* Where a backend puts a list of DER certificates; add() copies the bytes
  * and returns 0, or -1 when out of memory (the backend then returns
- * OTLS_ERR_NO_MEMORY). */
+ * OTLS_ERR_NO_MEMORY). add_kept() (ABI 2) is for bytes the backend keeps,
+ * unchanged, until conn_free (its stack's own certificate objects): the
+ * core keeps the pointer instead of a copy (per-connection memory). */
 struct otls_der_sink {
     int (*add)(struct otls_der_sink *sink, const uint8_t *der, size_t len);
+    int (*add_kept)(struct otls_der_sink *sink, const uint8_t *der, size_t len);
 };
 
 /* Facts about an established session. Strings are NUL-terminated, "" when
