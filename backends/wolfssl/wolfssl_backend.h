@@ -87,6 +87,7 @@ struct oti_wolfssl_ctx {
     /* From the last successful configure. */
     otls_verify verify;
     int check_hostname;
+    int hooks;                               /* client: the name-check hooks are installed */
     int min_version, max_version;            /* WOLFSSL_TLSV1_2 / WOLFSSL_TLSV1_3 */
     uint16_t suites[OTI_WOLFSSL_MAX_SUITES]; /* IANA ids, preference order */
     size_t suite_count;
@@ -139,6 +140,8 @@ struct oti_wolfssl_conn {
     int verify_err;                  /* first X509_V_ERR_* seen, 0: none */
     int verify_err_depth;
     int name_mismatch; /* 1: DNS name, 2: IP address */
+    int no_verify_cb;  /* client: no verify callback (wolfssl_verify.c) */
+    int names_checked; /* the name check ran in this handshake */
     /* Client resumption: what the offered session recorded. */
     struct oti_wolfssl_session *offered;
     /* A write that returned WANT_* resumes after the bytes already taken. */
@@ -214,6 +217,21 @@ void oti_wolfssl_anchor_complete(struct oti_wolfssl_conn *c);
 int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);
 /* The top of the recorded chain signed itself. */
 int oti_wolfssl_self_signed_top(const struct oti_wolfssl_conn *c);
+/* Client without a verify callback: checks the names once the peer's
+ * certificate is verified, from wolfSSL's key-derivation hooks; -1 (and
+ * name_mismatch, verify_err set) when they do not match. */
+int oti_wolfssl_names_hook(struct oti_wolfssl_conn *c);
+/* Installs those hooks on a client context; 0 when this wolfSSL has none
+ * (HAVE_PK_CALLBACKS), and on a connection. */
+int oti_wolfssl_hooks_ctx(WOLFSSL_CTX *ctx);
+void oti_wolfssl_hooks_conn(struct oti_wolfssl_conn *c);
+/* Client without a verify callback, handshake done: the verified chain is
+ * the peer's as sent plus the anchors. */
+void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c);
+/* Client without a verify callback, handshake failed with err: notes what
+ * the callback would have (the refusal, the chain) when the chain check
+ * refused the certificate. */
+void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err);
 /* Client: sets up the IP-address check; 0, or -1 when name is no IP. */
 int oti_wolfssl_ip_parse(struct oti_wolfssl_conn *c, const char *name);
 

@@ -1,14 +1,26 @@
-/* Peer verification: the verify callback records the chain by depth
- * (wolfSSL_get0_verified_chain is wrong in 5.5: a client's lacks the root,
- * a server's has only the intermediate), completes it with the trust
- * anchors from the context's own copies (wolfssl_anchor.c), and checks
- * names with OpenSSL's rules. */
+/* Peer verification: the chain as verified (wolfSSL_get0_verified_chain
+ * is wrong in 5.5: a client's lacks the root, a server's has only the
+ * intermediate), completed with the trust anchors from the context's own
+ * copies (wolfssl_anchor.c), and the name checks with OpenSSL's rules.
+ *
+ * A server (client certificates) and a client that does not verify use a
+ * verify callback, which records the chain by depth. A verifying client
+ * uses none: any verify callback makes wolfSSL build a WOLFSSL_X509 of
+ * every certificate above the leaf (Debian builds with
+ * WOLFSSL_VERIFY_CB_ALL_CERTS), with a DRBG set up for each one's key,
+ * ~7% of a whole handshake. Its chain is the peer's as sent plus the
+ * anchors, taken once the handshake is done, and the name check runs in a
+ * key-derivation hook wolfSSL calls after the peer's certificate and its
+ * signature were verified and before our Finished (see names_hook). */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "wolfssl_backend.h"
 
+#include <wolfssl/error-ssl.h>
 #include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+#include <wolfssl/wolfcrypt/kdf.h>
 
 /* OpenSSL's codes for the two name checks (wolfSSL 5.5 has no constant). */
 #define OTI_X509_V_ERR_HOSTNAME_MISMATCH 62
@@ -180,4 +192,134 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
         c->verify_ok = !c->vchain_oom;
     }
     return off ? 1 : preverify;
+}
+
+/* Copies the chain as the peer sent it into vchain, leaf at 0, as the
+ * verify callback would have recorded it; 0, or -1 when it is empty or a
+ * copy failed. */
+static int chain_from_peer(struct oti_wolfssl_conn *c)
+{
+    WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
+    int n = chain ? wolfSSL_get_chain_count(chain) : 0;
+    run_start(c, (n > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : n) - 1);
+    if (n <= 0)
+        return -1;
+    if (n > OTI_WOLFSSL_MAX_DEPTH)
+        c->vchain_oom = 1; /* deeper than we keep: never report it */
+    for (int i = 0; i < n && i < OTI_WOLFSSL_MAX_DEPTH; i++) {
+        const unsigned char *der = wolfSSL_get_chain_cert(chain, i);
+        int len = wolfSSL_get_chain_length(chain, i);
+        if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, i, der, (size_t)len) != 0)
+            c->vchain_oom = 1;
+    }
+    c->vrun_done = 1;
+    return c->vchain_oom ? -1 : 0;
+}
+
+int oti_wolfssl_names_hook(struct oti_wolfssl_conn *c)
+{
+    if (c == NULL || !c->no_verify_cb || c->names_checked || !(c->check_name || c->check_ip) ||
+        wolfSSL_session_reused(c->ssl))
+        return 0;
+    WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
+    const unsigned char *der = NULL;
+    int len = 0;
+    if (chain == NULL || wolfSSL_get_chain_count(chain) <= 0)
+        return 0; /* no certificate (yet): nothing to check */
+    c->names_checked = 1;
+    der = wolfSSL_get_chain_cert(chain, 0);
+    len = wolfSSL_get_chain_length(chain, 0);
+    int r = der != NULL && len > 0 ? check_names(c, der, (size_t)len) : -1;
+    if (r == 0)
+        return 0;
+    c->name_mismatch = r < 0 ? 1 : r;
+    c->verify_err = c->name_mismatch == 2 ? OTI_X509_V_ERR_IP_ADDRESS_MISMATCH
+                                          : OTI_X509_V_ERR_HOSTNAME_MISMATCH;
+    return -1;
+}
+
+#ifdef HAVE_PK_CALLBACKS
+/* TLS 1.2: wolfSSL derives the session keys from the master secret after
+ * the ServerKeyExchange signature was verified (every suite this build
+ * has signs it) and before our ChangeCipherSpec and Finished; a resumed
+ * handshake derives them too, and checks nothing. PROTOCOLCB_UNAVAILABLE
+ * lets wolfSSL derive them itself. On a mismatch nothing is encrypted
+ * yet: the alert OpenSSL sends (bad_certificate) goes out in plaintext. */
+static int session_key_hook(WOLFSSL *ssl, void *ctx)
+{
+    struct oti_wolfssl_conn *c = ctx;
+    if (c == NULL || c->ssl != ssl || oti_wolfssl_names_hook(c) == 0)
+        return PROTOCOLCB_UNAVAILABLE;
+    static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 42};
+    (void)c->send(c->io_user, alert, sizeof alert);
+    return VERIFY_CERT_ERROR;
+}
+
+#if defined(WOLFSSL_TLS13) && defined(HAVE_HKDF)
+/* TLS 1.3: the master secret is the one HKDF-Extract with a salt and no
+ * input keying material (the early secret has no salt, the handshake
+ * secret the (EC)DHE secret); wolfSSL derives it once the server's
+ * CertificateVerify and Finished were verified, before our Finished. The
+ * hook computes every Extract as wolfSSL would without it. */
+static int extract_hook(byte *prk, const byte *salt, word32 salt_len, byte *ikm, word32 ikm_len,
+                        int digest, void *ctx)
+{
+    struct oti_wolfssl_conn *c = ctx;
+    if (c != NULL && salt_len > 0 && ikm_len == 0 && oti_wolfssl_names_hook(c) != 0)
+        return VERIFY_CERT_ERROR;
+    return wc_Tls13_HKDF_Extract(prk, salt, salt_len, ikm, ikm_len, digest);
+}
+#endif
+#endif
+
+int oti_wolfssl_hooks_ctx(WOLFSSL_CTX *ctx)
+{
+#ifdef HAVE_PK_CALLBACKS
+    wolfSSL_CTX_SetGenSessionKeyCb(ctx, session_key_hook);
+#if defined(WOLFSSL_TLS13) && defined(HAVE_HKDF)
+    wolfSSL_CTX_SetHKDFExtractCb(ctx, extract_hook);
+#endif
+    return 1;
+#else
+    (void)ctx;
+    return 0;
+#endif
+}
+
+void oti_wolfssl_hooks_conn(struct oti_wolfssl_conn *c)
+{
+#ifdef HAVE_PK_CALLBACKS
+    wolfSSL_SetGenSessionKeyCtx(c->ssl, c);
+#if defined(WOLFSSL_TLS13) && defined(HAVE_HKDF)
+    wolfSSL_SetHKDFExtractCtx(c->ssl, c);
+#endif
+#else
+    (void)c;
+#endif
+}
+
+void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c)
+{
+    if (!c->no_verify_cb || wolfSSL_session_reused(c->ssl))
+        return;
+    if (chain_from_peer(c) != 0) {
+        c->verify_ok = 0;
+        return;
+    }
+    complete_chain(c);
+    c->verify_ok = !c->vchain_oom;
+}
+
+void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err)
+{
+    if (!c->no_verify_cb || c->name_mismatch || c->verify_err != 0)
+        return;
+    long res = wolfSSL_get_verify_result(c->ssl);
+    if (res == X509_V_OK)
+        return; /* not a certificate the chain check refused */
+    /* What the callback would have been told: the native code of the
+     * refusal (errors.c maps it to OpenSSL's), else wolfSSL's X509 code;
+     * and the chain, to tell a self-signed certificate. */
+    (void)chain_from_peer(c);
+    c->verify_err = err < 0 ? err : (int)res;
 }
