@@ -310,6 +310,32 @@ void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c)
     c->verify_ok = !c->vchain_oom;
 }
 
+/* The error wolfSSL puts in the store it shows a verify callback for a
+ * native code (its GetX509Error, under OPENSSL_COMPATIBLE_DEFAULTS). */
+static int store_error(int err)
+{
+    switch (err) {
+    case ASN_BEFORE_DATE_E:
+        return X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD;
+    case ASN_AFTER_DATE_E:
+        return X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD;
+    case ASN_NO_SIGNER_E:
+        return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    case ASN_SELF_SIGNED_E:
+        return X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+    case ASN_PATHLEN_INV_E:
+    case ASN_PATHLEN_SIZE_E:
+        return X509_V_ERR_PATH_LENGTH_EXCEEDED;
+    case ASN_SIG_OID_E:
+    case ASN_SIG_CONFIRM_E:
+    case ASN_SIG_HASH_E:
+    case ASN_SIG_KEY_E:
+        return X509_V_ERR_CERT_SIGNATURE_FAILURE;
+    default:
+        return err;
+    }
+}
+
 void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err)
 {
     if (!c->no_verify_cb || c->name_mismatch || c->verify_err != 0)
@@ -317,9 +343,9 @@ void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err)
     long res = wolfSSL_get_verify_result(c->ssl);
     if (res == X509_V_OK)
         return; /* not a certificate the chain check refused */
-    /* What the callback would have been told: the native code of the
-     * refusal (errors.c maps it to OpenSSL's), else wolfSSL's X509 code;
+    /* What the callback would have been told: the refusal as the store
+     * says it (errors.c maps it to OpenSSL's), else wolfSSL's X509 code;
      * and the chain, to tell a self-signed certificate. */
     (void)chain_from_peer(c);
-    c->verify_err = err < 0 ? err : (int)res;
+    c->verify_err = err < 0 ? store_error(err) : (int)res;
 }
