@@ -5,22 +5,18 @@
  *
  * A server (client certificates) and a client that does not verify use a
  * verify callback, which records the chain by depth. A verifying client
- * uses none: any verify callback makes wolfSSL build a WOLFSSL_X509 of
- * every certificate above the leaf (Debian builds with
+ * starts without one: any verify callback makes wolfSSL build a
+ * WOLFSSL_X509 of every certificate above the leaf (Debian builds with
  * WOLFSSL_VERIFY_CB_ALL_CERTS), with a DRBG set up for each one's key,
  * ~7% of a whole handshake. Its chain is the peer's as sent plus the
- * anchors, taken once the handshake is done, and the name check runs in a
- * key-derivation hook wolfSSL calls after the peer's certificate and its
- * signature were verified and before our Finished (see names_hook). */
+ * anchors, taken once the handshake is done; its names are checked from
+ * the hooks of wolfssl_hooks.c. */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "wolfssl_backend.h"
 
-#include <wolfssl/error-ssl.h>
 #include <wolfssl/wolfcrypt/asn.h>
-#include <wolfssl/wolfcrypt/error-crypt.h>
-#include <wolfssl/wolfcrypt/kdf.h>
 
 /* OpenSSL's codes for the two name checks (wolfSSL 5.5 has no constant). */
 #define OTI_X509_V_ERR_HOSTNAME_MISMATCH 62
@@ -74,11 +70,7 @@ static int name_matches(const char *pat, size_t plen, const char *host)
     return rest == plen - 1 && same_text(pat + 1, dot, rest);
 }
 
-/* Checks the leaf's names: DNS names against its dNSName SANs, or its
- * common name when it has none (OpenSSL's fallback); addresses against its
- * iPAddress SANs only. 0 when they match, 1 for a DNS mismatch, 2 for an
- * address mismatch, -1 when the certificate does not parse. */
-static int check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len)
+int oti_wolfssl_check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len)
 {
     DecodedCert dc;
     wc_InitDecodedCert(&dc, der, (word32)len, NULL);
@@ -179,7 +171,7 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
     c->vrun_done = 1;
     if (preverify && c->verify_err == 0 && (c->check_name || c->check_ip)) {
         const struct oti_wolfssl_blob *leaf = &c->vchain.cert[0];
-        int r = leaf->data ? check_names(c, leaf->data, leaf->len) : -1;
+        int r = leaf->data ? oti_wolfssl_check_names(c, leaf->data, leaf->len) : -1;
         if (r != 0) {
             c->name_mismatch = r < 0 ? 1 : r;
             c->verify_err = c->name_mismatch == 2 ? OTI_X509_V_ERR_IP_ADDRESS_MISMATCH
@@ -214,88 +206,6 @@ static int chain_from_peer(struct oti_wolfssl_conn *c)
     }
     c->vrun_done = 1;
     return c->vchain_oom ? -1 : 0;
-}
-
-int oti_wolfssl_names_hook(struct oti_wolfssl_conn *c)
-{
-    if (c == NULL || !c->no_verify_cb || c->names_checked || !(c->check_name || c->check_ip) ||
-        wolfSSL_session_reused(c->ssl))
-        return 0;
-    WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
-    const unsigned char *der = NULL;
-    int len = 0;
-    if (chain == NULL || wolfSSL_get_chain_count(chain) <= 0)
-        return 0; /* no certificate (yet): nothing to check */
-    c->names_checked = 1;
-    der = wolfSSL_get_chain_cert(chain, 0);
-    len = wolfSSL_get_chain_length(chain, 0);
-    int r = der != NULL && len > 0 ? check_names(c, der, (size_t)len) : -1;
-    if (r == 0)
-        return 0;
-    c->name_mismatch = r < 0 ? 1 : r;
-    c->verify_err = c->name_mismatch == 2 ? OTI_X509_V_ERR_IP_ADDRESS_MISMATCH
-                                          : OTI_X509_V_ERR_HOSTNAME_MISMATCH;
-    return -1;
-}
-
-#ifdef HAVE_PK_CALLBACKS
-/* TLS 1.2: wolfSSL derives the session keys from the master secret after
- * the ServerKeyExchange signature was verified (every suite this build
- * has signs it) and before our ChangeCipherSpec and Finished; a resumed
- * handshake derives them too, and checks nothing. PROTOCOLCB_UNAVAILABLE
- * lets wolfSSL derive them itself. On a mismatch nothing is encrypted
- * yet: the alert OpenSSL sends (bad_certificate) goes out in plaintext. */
-static int session_key_hook(WOLFSSL *ssl, void *ctx)
-{
-    struct oti_wolfssl_conn *c = ctx;
-    if (c == NULL || c->ssl != ssl || oti_wolfssl_names_hook(c) == 0)
-        return PROTOCOLCB_UNAVAILABLE;
-    static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 42};
-    (void)c->send(c->io_user, alert, sizeof alert);
-    return VERIFY_CERT_ERROR;
-}
-
-#if defined(WOLFSSL_TLS13) && defined(HAVE_HKDF)
-/* TLS 1.3: the master secret is the one HKDF-Extract with a salt and no
- * input keying material (the early secret has no salt, the handshake
- * secret the (EC)DHE secret); wolfSSL derives it once the server's
- * CertificateVerify and Finished were verified, before our Finished. The
- * hook computes every Extract as wolfSSL would without it. */
-static int extract_hook(byte *prk, const byte *salt, word32 salt_len, byte *ikm, word32 ikm_len,
-                        int digest, void *ctx)
-{
-    struct oti_wolfssl_conn *c = ctx;
-    if (c != NULL && salt_len > 0 && ikm_len == 0 && oti_wolfssl_names_hook(c) != 0)
-        return VERIFY_CERT_ERROR;
-    return wc_Tls13_HKDF_Extract(prk, salt, salt_len, ikm, ikm_len, digest);
-}
-#endif
-#endif
-
-int oti_wolfssl_hooks_ctx(WOLFSSL_CTX *ctx)
-{
-#ifdef HAVE_PK_CALLBACKS
-    wolfSSL_CTX_SetGenSessionKeyCb(ctx, session_key_hook);
-#if defined(WOLFSSL_TLS13) && defined(HAVE_HKDF)
-    wolfSSL_CTX_SetHKDFExtractCb(ctx, extract_hook);
-#endif
-    return 1;
-#else
-    (void)ctx;
-    return 0;
-#endif
-}
-
-void oti_wolfssl_hooks_conn(struct oti_wolfssl_conn *c)
-{
-#ifdef HAVE_PK_CALLBACKS
-    wolfSSL_SetGenSessionKeyCtx(c->ssl, c);
-#if defined(WOLFSSL_TLS13) && defined(HAVE_HKDF)
-    wolfSSL_SetHKDFExtractCtx(c->ssl, c);
-#endif
-#else
-    (void)c;
-#endif
 }
 
 void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c)
