@@ -7,8 +7,9 @@
 #include "wolfssl_backend.h"
 
 /* Client: SNI for names (never for IP literals). The name check itself is
- * the verify callback's: wolfSSL's own matches partial wildcards and
- * treats the common name otherwise than OpenSSL. */
+ * omnitls's (wolfssl_hooks.c, or the verify callback): wolfSSL's own
+ * matches partial wildcards and treats the common name otherwise than
+ * OpenSSL. */
 static otls_status set_hostname(struct oti_wolfssl_conn *c, const struct oti_wolfssl_ctx *x,
                                 const struct otls_conn_params *p, otls_error *e)
 {
