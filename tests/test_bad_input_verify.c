@@ -55,12 +55,19 @@ static void client_fails(const char *what, struct th_opts *o, const char *needle
     client_fails_alert(what, o, needle, needle2, NULL);
 }
 
-/* Every client backend refuses a name with OpenSSL's alert, and every
- * server backend words it so. Checked on TLS 1.3, where the server has
- * sent its whole flight before the client judges the certificate: on
- * TLS 1.2 a server that writes its flight in pieces may fail writing the
- * rest first ("the transport failed"). */
-#define BAD_CERT_ALERT(cell) ((cell)->version == OTLS_TLS1_3 ? "alert bad certificate" : NULL)
+/* A client that refuses the name sends OpenSSL's alert, and every server
+ * backend words it so. Checked on TLS 1.3, where the server has sent its
+ * whole flight before the client judges the certificate (on TLS 1.2 a
+ * server that writes its flight in pieces may fail writing the rest
+ * first: "the transport failed"), except for mbedTLS clients: mbedTLS
+ * 3.6's TLS 1.3 client sends this alert under keys its server cannot
+ * read ("Verification of the message MAC failed"). */
+static const char *bad_cert_alert(const struct th_cell *cell)
+{
+    if (cell->version != OTLS_TLS1_3 || strcmp(cell->client_backend, "mbedtls") == 0)
+        return NULL;
+    return "alert bad certificate";
+}
 
 ParameterizedTestParameters(bad_verify, server_dates)
 {
@@ -100,12 +107,12 @@ ParameterizedTest(struct th_cell *cell, bad_verify, server_name)
     client_fails_alert("client: server certificate for another host name", &o,
                        VERIFY_FAILED
                        "Hostname mismatch, certificate is not valid for 'example.com'.",
-                       "Hostname mismatch", BAD_CERT_ALERT(cell));
+                       "Hostname mismatch", bad_cert_alert(cell));
     o.hostname = "127.0.0.2";
     client_fails_alert("client: server certificate for another IP address", &o,
                        VERIFY_FAILED
                        "IP address mismatch, certificate is not valid for '127.0.0.2'.",
-                       "IP address mismatch", BAD_CERT_ALERT(cell));
+                       "IP address mismatch", bad_cert_alert(cell));
 
     struct tpki_opts po = tpki_opts_default(TPKI_EC);
     po.server_san = "DNS:other.example,IP:192.0.2.1";
@@ -113,7 +120,7 @@ ParameterizedTest(struct th_cell *cell, bad_verify, server_name)
     o.pki = variant(&po);
     client_fails_alert("client: server certificate names only other hosts", &o,
                        VERIFY_FAILED "Hostname mismatch, certificate is not valid for 'localhost'.",
-                       "Hostname mismatch", BAD_CERT_ALERT(cell));
+                       "Hostname mismatch", bad_cert_alert(cell));
 }
 
 ParameterizedTestParameters(bad_verify, server_trust)
