@@ -120,6 +120,24 @@ int oti_wolfssl_anchor_parse(const uint8_t *der, size_t len, struct oti_wolfssl_
     return field >= 6 ? 0 : -1;
 }
 
+int oti_wolfssl_cert_signature(const uint8_t *der, size_t len, const uint8_t **sig, size_t *sig_len)
+{
+    size_t off = 0, n, at = 0, flen;
+    uint8_t tag;
+    const uint8_t *cert, *f;
+    if (tlv(der, len, &off, &tag, &cert, &n) != 0 || tag != 0x30)
+        return -1;
+    /* tbsCertificate, signatureAlgorithm, signatureValue */
+    for (int i = 0; i < 3; i++)
+        if (tlv(cert, n, &at, &tag, &f, &flen) != 0)
+            return -1;
+    if (tag != 0x03 || flen < 2 || f[0] != 0)
+        return -1;
+    *sig = f + 1;
+    *sig_len = flen - 1;
+    return 0;
+}
+
 static int same(const struct oti_wolfssl_blob *a, const struct oti_wolfssl_blob *b)
 {
     return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;

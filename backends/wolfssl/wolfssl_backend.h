@@ -89,6 +89,7 @@ struct oti_wolfssl_ctx {
     /* From the last successful configure. */
     otls_verify verify;
     int check_hostname;
+    int hooks;                               /* client: the name-check hooks are installed */
     int min_version, max_version;            /* WOLFSSL_TLSV1_2 / WOLFSSL_TLSV1_3 */
     uint16_t suites[OTI_WOLFSSL_MAX_SUITES]; /* IANA ids, preference order */
     size_t suite_count;
@@ -141,6 +142,9 @@ struct oti_wolfssl_conn {
     int verify_err;                  /* first X509_V_ERR_* seen, 0: none */
     int verify_err_depth;
     int name_mismatch; /* 1: DNS name, 2: IP address */
+    int no_verify_cb;  /* client: no verify callback (wolfssl_verify.c) */
+    int names_checked; /* the name check ran in this handshake */
+    int leaf_cb_set;   /* the leaf's verify callback is set (wolfssl_hooks.c) */
     /* Client resumption: what the offered session recorded. */
     struct oti_wolfssl_session *offered;
     /* A write that returned WANT_* resumes after the bytes already taken. */
@@ -208,6 +212,10 @@ void oti_wolfssl_certs_borrow(struct oti_wolfssl_certs *l, int i, const uint8_t 
 /* wolfssl_anchor.c */
 /* Finds the names and key ids in a certificate; 0, or -1 when malformed. */
 int oti_wolfssl_anchor_parse(const uint8_t *der, size_t len, struct oti_wolfssl_anchor *out);
+/* The signature value of a certificate (the BIT STRING's bits); 0, or -1
+ * when malformed. */
+int oti_wolfssl_cert_signature(const uint8_t *der, size_t len, const uint8_t **sig,
+                               size_t *sig_len);
 /* The certificate names itself as its issuer. */
 int oti_wolfssl_anchor_self_issued(const uint8_t *der, size_t len);
 /* Extends a verified chain (vchain, vdepth) beyond its top with the
@@ -215,10 +223,32 @@ int oti_wolfssl_anchor_self_issued(const uint8_t *der, size_t len);
  * verified chain ends; sets vchain_oom when a copy fails. */
 void oti_wolfssl_anchor_complete(struct oti_wolfssl_conn *c);
 
+/* wolfssl_hooks.c: a verifying client without a verify callback. */
+/* Checks the names once the peer's certificate is verified (the first
+ * call that finds one); -1, with name_mismatch and verify_err set, when
+ * they do not match. */
+int oti_wolfssl_names_hook(struct oti_wolfssl_conn *c);
+/* Installs the hooks on a client context (0 when this wolfSSL has none:
+ * no HAVE_PK_CALLBACKS), and on a connection. */
+int oti_wolfssl_hooks_ctx(WOLFSSL_CTX *ctx);
+void oti_wolfssl_hooks_conn(struct oti_wolfssl_conn *c);
+
 /* wolfssl_verify.c */
 int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);
 /* The top of the recorded chain signed itself. */
 int oti_wolfssl_self_signed_top(const struct oti_wolfssl_conn *c);
+/* Checks the leaf's names: DNS names against its dNSName SANs, or its
+ * common name when it has none (OpenSSL's fallback); addresses against its
+ * iPAddress SANs only. 0 when they match, 1 for a DNS mismatch, 2 for an
+ * address mismatch, -1 when the certificate does not parse. */
+int oti_wolfssl_check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len);
+/* Client without a verify callback, handshake done: the verified chain is
+ * the peer's as sent plus the anchors. */
+void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c);
+/* Client without a verify callback, handshake failed with err: notes what
+ * the callback would have (the refusal, the chain) when the chain check
+ * refused the certificate. */
+void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err);
 /* Client: sets up the IP-address check; 0, or -1 when name is no IP. */
 int oti_wolfssl_ip_parse(struct oti_wolfssl_conn *c, const char *name);
 

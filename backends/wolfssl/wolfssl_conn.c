@@ -7,8 +7,9 @@
 #include "wolfssl_backend.h"
 
 /* Client: SNI for names (never for IP literals). The name check itself is
- * the verify callback's: wolfSSL's own matches partial wildcards and
- * treats the common name otherwise than OpenSSL. */
+ * omnitls's (wolfssl_hooks.c, or the verify callback): wolfSSL's own
+ * matches partial wildcards and treats the common name otherwise than
+ * OpenSSL. */
 static otls_status set_hostname(struct oti_wolfssl_conn *c, const struct oti_wolfssl_ctx *x,
                                 const struct otls_conn_params *p, otls_error *e)
 {
@@ -156,7 +157,12 @@ static otls_status setup(struct oti_wolfssl_conn *c, struct oti_wolfssl_ctx *x,
      * the signature algorithms a server asks client certificates for. */
     if (install_suites(c, x) != 0)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the cipher suites");
-    wolfSSL_set_verify(ssl, verify_mode(x->role, x->verify), oti_wolfssl_verify_cb);
+    /* A verifying client needs no verify callback (wolfssl_verify.c). */
+    c->no_verify_cb = x->role == OTLS_CLIENT && x->verify != OTLS_VERIFY_NONE && x->hooks;
+    wolfSSL_set_verify(ssl, verify_mode(x->role, x->verify),
+                       c->no_verify_cb ? NULL : oti_wolfssl_verify_cb);
+    if (c->no_verify_cb)
+        oti_wolfssl_hooks_conn(c);
     if (oti_wolfssl_groups_use(x, ssl) != 0)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the groups or tickets");
     if (x->role == OTLS_SERVER)

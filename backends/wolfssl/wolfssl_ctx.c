@@ -52,7 +52,11 @@ otls_status oti_wolfssl_ctx_init(void *ctx, otls_role role, otls_error *e)
      * too; a server issues TLS 1.3 ones (wolfSSL's built-in key). */
     if (wolfSSL_CTX_UseSessionTicket(c->ctx) != WOLFSSL_SUCCESS)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not turn session tickets on");
-    return role == OTLS_SERVER ? server_setup(c, e) : OTLS_OK;
+    if (role == OTLS_SERVER)
+        return server_setup(c, e);
+    /* A verifying client checks names from these (wolfssl_verify.c). */
+    c->hooks = oti_wolfssl_hooks_ctx(c->ctx);
+    return OTLS_OK;
 }
 
 void oti_wolfssl_ctx_free(void *ctx)

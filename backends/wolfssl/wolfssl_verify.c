@@ -1,8 +1,16 @@
-/* Peer verification: the verify callback records the chain by depth
- * (wolfSSL_get0_verified_chain is wrong in 5.5: a client's lacks the root,
- * a server's has only the intermediate), completes it with the trust
- * anchors from the context's own copies (wolfssl_anchor.c), and checks
- * names with OpenSSL's rules. */
+/* Peer verification: the chain as verified (wolfSSL_get0_verified_chain
+ * is wrong in 5.5: a client's lacks the root, a server's has only the
+ * intermediate), completed with the trust anchors from the context's own
+ * copies (wolfssl_anchor.c), and the name checks with OpenSSL's rules.
+ *
+ * A server (client certificates) and a client that does not verify use a
+ * verify callback, which records the chain by depth. A verifying client
+ * starts without one: any verify callback makes wolfSSL build a
+ * WOLFSSL_X509 of every certificate above the leaf (Debian builds with
+ * WOLFSSL_VERIFY_CB_ALL_CERTS), with a DRBG set up for each one's key,
+ * ~7% of a whole handshake. Its chain is the peer's as sent plus the
+ * anchors, taken once the handshake is done; its names are checked from
+ * the hooks of wolfssl_hooks.c. */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -62,11 +70,7 @@ static int name_matches(const char *pat, size_t plen, const char *host)
     return rest == plen - 1 && same_text(pat + 1, dot, rest);
 }
 
-/* Checks the leaf's names: DNS names against its dNSName SANs, or its
- * common name when it has none (OpenSSL's fallback); addresses against its
- * iPAddress SANs only. 0 when they match, 1 for a DNS mismatch, 2 for an
- * address mismatch, -1 when the certificate does not parse. */
-static int check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len)
+int oti_wolfssl_check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len)
 {
     DecodedCert dc;
     wc_InitDecodedCert(&dc, der, (word32)len, NULL);
@@ -175,7 +179,7 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
     c->vrun_done = 1;
     if (preverify && c->verify_err == 0 && (c->check_name || c->check_ip)) {
         const struct oti_wolfssl_blob *leaf = &c->vchain.cert[0];
-        int r = leaf->data ? check_names(c, leaf->data, leaf->len) : -1;
+        int r = leaf->data ? oti_wolfssl_check_names(c, leaf->data, leaf->len) : -1;
         if (r != 0) {
             c->name_mismatch = r < 0 ? 1 : r;
             c->verify_err = c->name_mismatch == 2 ? OTI_X509_V_ERR_IP_ADDRESS_MISMATCH
@@ -188,4 +192,78 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
         c->verify_ok = !c->vchain_oom;
     }
     return off ? 1 : preverify;
+}
+
+/* Copies the chain as the peer sent it into vchain, leaf at 0, as the
+ * verify callback would have recorded it; 0, or -1 when it is empty or a
+ * copy failed. */
+static int chain_from_peer(struct oti_wolfssl_conn *c)
+{
+    WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
+    int n = chain ? wolfSSL_get_chain_count(chain) : 0;
+    run_start(c, (n > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : n) - 1);
+    if (n <= 0)
+        return -1;
+    if (n > OTI_WOLFSSL_MAX_DEPTH)
+        c->vchain_oom = 1; /* deeper than we keep: never report it */
+    for (int i = 0; i < n && i < OTI_WOLFSSL_MAX_DEPTH; i++) {
+        const unsigned char *der = wolfSSL_get_chain_cert(chain, i);
+        int len = wolfSSL_get_chain_length(chain, i);
+        if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, i, der, (size_t)len) != 0)
+            c->vchain_oom = 1;
+    }
+    c->vrun_done = 1;
+    return c->vchain_oom ? -1 : 0;
+}
+
+void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c)
+{
+    if (!c->no_verify_cb || wolfSSL_session_reused(c->ssl))
+        return;
+    if (chain_from_peer(c) != 0) {
+        c->verify_ok = 0;
+        return;
+    }
+    complete_chain(c);
+    c->verify_ok = !c->vchain_oom;
+}
+
+/* The error wolfSSL puts in the store it shows a verify callback for a
+ * native code (its GetX509Error, under OPENSSL_COMPATIBLE_DEFAULTS). */
+static int store_error(int err)
+{
+    switch (err) {
+    case ASN_BEFORE_DATE_E:
+        return X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD;
+    case ASN_AFTER_DATE_E:
+        return X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD;
+    case ASN_NO_SIGNER_E:
+        return X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    case ASN_SELF_SIGNED_E:
+        return X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+    case ASN_PATHLEN_INV_E:
+    case ASN_PATHLEN_SIZE_E:
+        return X509_V_ERR_PATH_LENGTH_EXCEEDED;
+    case ASN_SIG_OID_E:
+    case ASN_SIG_CONFIRM_E:
+    case ASN_SIG_HASH_E:
+    case ASN_SIG_KEY_E:
+        return X509_V_ERR_CERT_SIGNATURE_FAILURE;
+    default:
+        return err;
+    }
+}
+
+void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err)
+{
+    if (!c->no_verify_cb || c->name_mismatch || c->verify_err != 0)
+        return;
+    long res = wolfSSL_get_verify_result(c->ssl);
+    if (res == X509_V_OK)
+        return; /* not a certificate the chain check refused */
+    /* What the callback would have been told: the refusal as the store
+     * says it (errors.c maps it to OpenSSL's), else wolfSSL's X509 code;
+     * and the chain, to tell a self-signed certificate. */
+    (void)chain_from_peer(c);
+    c->verify_err = err < 0 ? store_error(err) : (int)res;
 }
