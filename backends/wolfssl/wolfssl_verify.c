@@ -194,9 +194,9 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
     return off ? 1 : preverify;
 }
 
-/* Copies the chain as the peer sent it into vchain, leaf at 0, as the
- * verify callback would have recorded it; 0, or -1 when it is empty or a
- * copy failed. */
+/* Points vchain at the chain as the peer sent it, leaf at 0, as the
+ * verify callback would have recorded it; 0, or -1 when it is empty or
+ * deeper than vchain holds. */
 static int chain_from_peer(struct oti_wolfssl_conn *c)
 {
     WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
@@ -209,8 +209,12 @@ static int chain_from_peer(struct oti_wolfssl_conn *c)
     for (int i = 0; i < n && i < OTI_WOLFSSL_MAX_DEPTH; i++) {
         const unsigned char *der = wolfSSL_get_chain_cert(chain, i);
         int len = wolfSSL_get_chain_length(chain, i);
-        if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, i, der, (size_t)len) != 0)
+        /* The chain as received stays in the session until wolfSSL_free,
+         * as in record(): pointed at, not copied. */
+        if (der == NULL || len <= 0)
             c->vchain_oom = 1;
+        else
+            oti_wolfssl_certs_borrow(&c->vchain, i, der, (size_t)len);
     }
     c->vrun_done = 1;
     return c->vchain_oom ? -1 : 0;
