@@ -132,12 +132,14 @@ struct oti_wolfssl_conn {
     int ems;        /* extended master secret, seen in the peer's hello */
     int handshaken; /* the handshake completed */
     /* What the verify callback saw. */
-    struct oti_wolfssl_certs vchain; /* by depth, leaf at 0 */
-    int vdepth;                      /* entries of the current run */
-    int vrun_done;                   /* depth 0 was seen */
-    int vchain_oom;                  /* a copy failed */
-    int verify_ok;                   /* the last run verified the chain */
-    int verify_err;                  /* first X509_V_ERR_* seen, 0: none */
+    /* By depth, leaf at 0; allocated by the first run (a server that asks
+     * for no client certificate never has one: issue 8, 264 bytes). */
+    struct oti_wolfssl_certs *vchain;
+    int vdepth;     /* entries of the current run */
+    int vrun_done;  /* depth 0 was seen */
+    int vchain_oom; /* a copy failed */
+    int verify_ok;  /* the last run verified the chain */
+    int verify_err; /* first X509_V_ERR_* seen, 0: none */
     int verify_err_depth;
     int name_mismatch; /* 1: DNS name, 2: IP address */
     int no_verify_cb;  /* client: no verify callback (wolfssl_verify.c) */

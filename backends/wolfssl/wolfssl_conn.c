@@ -219,7 +219,10 @@ void oti_wolfssl_conn_free(void *conn)
         oti_wolfssl_certs_clear(&c->offered->vchain);
         oti_wolfssl_free(c->offered);
     }
-    oti_wolfssl_certs_clear(&c->vchain);
+    if (c->vchain != NULL) {
+        oti_wolfssl_certs_clear(c->vchain);
+        oti_wolfssl_free(c->vchain);
+    }
     oti_wolfssl_free(c->alpn);
     oti_wolfssl_free(c->suites);
     oti_wolfssl_free(c->hostname);
