@@ -328,3 +328,106 @@ ParameterizedTest(struct th_cell *cell, loading, ca_dir)
     free(dir);
     free(empty);
 }
+
+ParameterizedTestParameters(loading, chain_change)
+{
+    return th_cells(TH_DIM_VERSION, 0);
+}
+
+/* One message each way on an established pair. */
+static void exchange(const struct th_pair *p, const char *when)
+{
+    const char *msg[2] = {"from the server", "from the client"};
+    otls_conn *from[2] = {p->server, p->client}, *to[2] = {p->client, p->server};
+    for (int i = 0; i < 2; i++) {
+        size_t n = 0, got = 0, len = strlen(msg[i]);
+        char buf[32] = {0};
+        otls_status st = otls_write(from[i], msg[i], len, &n);
+        cr_assert(st == OTLS_OK && n == len, "%s: %s: write %s: %s (%s)", p->desc, when, msg[i],
+                  otls_status_name(st), otls_conn_error(from[i]));
+        while (got < len) {
+            st = otls_read(to[i], buf + got, len - got, &n);
+            cr_assert(st == OTLS_OK && n > 0, "%s: %s: read %s: %s (%s)", p->desc, when, msg[i],
+                      otls_status_name(st), otls_conn_error(to[i]));
+            got += n;
+        }
+        cr_assert(memcmp(buf, msg[i], len) == 0, "%s: %s: read %s: wrong bytes", p->desc, when,
+                  msg[i]);
+    }
+}
+
+static void expect_server_cert(const struct th_pair *p, const struct tpki_blob *want,
+                               const char *which)
+{
+    const uint8_t *der = NULL;
+    size_t len = 0;
+    otls_status st = otls_peer_cert_der(p->client, &der, &len);
+    cr_assert(st == OTLS_OK && th_der_eq(der, len, want), "%s: the client sees %s: %s", p->desc,
+              which, otls_status_name(st));
+}
+
+/* A server chain loaded while connections are open: a new connection
+ * presents it; one made before keeps its own and goes on working, before
+ * and after the newer connection is gone (a backend whose connections
+ * point into a shared chain must keep the old one for them). */
+ParameterizedTest(struct th_cell *cell, loading, chain_change)
+{
+    th_require_cell(cell);
+    const struct tpki *ec = th_cell_pki(cell, TPKI_EC);
+    /* Another CA's chain, of the same key type: the sessions made before
+     * the change stay resumable with the suites they were made with. */
+    struct tpki other;
+    struct tpki_opts po = tpki_opts_default(TPKI_EC);
+    po.ca_label = "omnitls other";
+    char err[256];
+    cr_assert(tpki_generate_opts(&other, &po, err, sizeof err) == 0, "tpki: %s", err);
+    const struct tpki *nxt = &other;
+    struct th_opts o = th_opts_cell(cell);
+    o.key = TPKI_EC;
+    o.pki = ec;
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    EXPECT_CTX(cctx, otls_ctx_load_ca_mem(cctx, nxt->root_pem.data, nxt->root_pem.len), OTLS_OK);
+
+    struct th_pair *old = th_pair_connect(cctx, sctx, &o);
+    old->keep_ctx = 1;
+    th_pair_assert_ok(old);
+    EXPECT_CTX(sctx,
+               otls_ctx_load_cert_chain_mem(sctx, nxt->server_chain_pem.data,
+                                            nxt->server_chain_pem.len, nxt->server_key_pem.data,
+                                            nxt->server_key_pem.len),
+               OTLS_OK);
+    struct th_pair *now = th_pair_connect(cctx, sctx, &o);
+    now->keep_ctx = 1;
+    th_pair_assert_ok(now);
+    expect_server_cert(now, &nxt->server_der, "the new chain");
+    expect_server_cert(old, &ec->server_der, "the chain of its handshake");
+    exchange(old, "after the change");
+    exchange(now, "after the change");
+    th_pair_free(now);
+    exchange(old, "after the newer connection was freed");
+    /* The change keeps the context's sessions: one from before it resumes
+     * (as on OpenSSL, whose SSL_CTX keeps its ticket key and cache). */
+    if (th_backend(cell->client_backend)->features & OTLS_FEAT_RESUMPTION) {
+        otls_session *sess = NULL;
+        otls_status st = otls_conn_get_session(old->client, &sess);
+        cr_assert(st == OTLS_OK && sess != NULL, "%s: get_session: %s", old->desc,
+                  otls_status_name(st));
+        cr_assert(otls_shutdown(old->client) == OTLS_OK, "%s: client shutdown", old->desc);
+        o.session = sess;
+        struct th_pair *again = th_pair_connect(cctx, sctx, &o);
+        again->keep_ctx = 1;
+        otls_session_free(sess);
+        th_pair_assert_ok(again);
+        int reused = -1;
+        st = otls_session_reused(again->server, &reused);
+        cr_assert(st == OTLS_OK && reused == 1, "%s: a session from before the change: %s, %d",
+                  again->desc, otls_status_name(st), reused);
+        th_pair_free(again);
+        o.session = NULL;
+    }
+    th_pair_free(old);
+    otls_ctx_free(cctx);
+    otls_ctx_free(sctx);
+    tpki_free(&other);
+}

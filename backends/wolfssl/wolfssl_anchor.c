@@ -170,9 +170,9 @@ static const struct oti_wolfssl_ca *issuer_of(const struct oti_wolfssl_ctx *x,
 void oti_wolfssl_anchor_complete(struct oti_wolfssl_conn *c)
 {
     int n = c->vdepth;
-    if (n <= 0 || n > OTI_WOLFSSL_MAX_DEPTH || c->ctx == NULL)
+    if (n <= 0 || n > OTI_WOLFSSL_MAX_DEPTH || c->ctx == NULL || c->vchain == NULL)
         return;
-    const struct oti_wolfssl_blob *top = &c->vchain.cert[n - 1];
+    const struct oti_wolfssl_blob *top = &c->vchain->cert[n - 1];
     while (top->data != NULL && n < OTI_WOLFSSL_MAX_DEPTH) {
         struct oti_wolfssl_anchor a;
         if (oti_wolfssl_anchor_parse(top->data, top->len, &a) != 0 || same(&a.issuer, &a.subject))
@@ -181,9 +181,9 @@ void oti_wolfssl_anchor_complete(struct oti_wolfssl_conn *c)
         if (ca == NULL || same(&ca->der, top))
             break;
         /* The context's copy outlives the connection: pointed at. */
-        oti_wolfssl_certs_borrow(&c->vchain, n, ca->der.data, ca->der.len);
-        top = &c->vchain.cert[n++];
+        oti_wolfssl_certs_borrow(c->vchain, n, ca->der.data, ca->der.len);
+        top = &c->vchain->cert[n++];
     }
     c->vdepth = n;
-    c->vchain.count = n;
+    c->vchain->count = n;
 }

@@ -71,21 +71,19 @@ struct oti_wolfssl_certs {
 };
 
 /* Context state: the core allocates it zeroed (ctx_size bytes). The
- * WOLFSSL_CTX holds the trust anchors; everything else is applied to each
- * WOLFSSL in conn_init, so that a later change never reaches a live
- * connection (a WOLFSSL points into its WOLFSSL_CTX's certificate and
- * key rather than copying them). */
+ * WOLFSSL_CTX holds the trust anchors and this side's chain and key; a
+ * chain change replaces it (wolfssl_ctx.c), so that it never reaches a
+ * live connection without a copy of the chain per connection. The
+ * settings below are applied to each WOLFSSL in conn_init. */
 struct oti_wolfssl_ctx {
     WOLFSSL_CTX *ctx;
     otls_role role;
-    /* Trust anchors as added, to name the anchor of a verified chain. */
+    /* Trust anchors as added, to name the anchor of a verified chain and
+     * to load them into a new WOLFSSL_CTX. */
     struct oti_wolfssl_ca *cas;
     size_t ca_count, ca_cap;
-    /* This side's chain (DER, leaf first, concatenated) and key (DER). */
-    uint8_t *own_chain;
-    size_t own_chain_len;
-    uint8_t *own_key;
-    size_t own_key_len;
+    char sid[32]; /* server: the session id context */
+    unsigned sid_len;
     /* From the last successful configure. */
     otls_verify verify;
     int check_hostname;
@@ -134,12 +132,14 @@ struct oti_wolfssl_conn {
     int ems;        /* extended master secret, seen in the peer's hello */
     int handshaken; /* the handshake completed */
     /* What the verify callback saw. */
-    struct oti_wolfssl_certs vchain; /* by depth, leaf at 0 */
-    int vdepth;                      /* entries of the current run */
-    int vrun_done;                   /* depth 0 was seen */
-    int vchain_oom;                  /* a copy failed */
-    int verify_ok;                   /* the last run verified the chain */
-    int verify_err;                  /* first X509_V_ERR_* seen, 0: none */
+    /* By depth, leaf at 0; allocated by the first run (a server that asks
+     * for no client certificate never has one: issue 8, 264 bytes). */
+    struct oti_wolfssl_certs *vchain;
+    int vdepth;     /* entries of the current run */
+    int vrun_done;  /* depth 0 was seen */
+    int vchain_oom; /* a copy failed */
+    int verify_ok;  /* the last run verified the chain */
+    int verify_err; /* first X509_V_ERR_* seen, 0: none */
     int verify_err_depth;
     int name_mismatch; /* 1: DNS name, 2: IP address */
     int no_verify_cb;  /* client: no verify callback (wolfssl_verify.c) */
@@ -178,6 +178,12 @@ void oti_wolfssl_thread_mark(void);
 /* wolfssl_ctx.c */
 otls_status oti_wolfssl_ctx_init(void *ctx, otls_role role, otls_error *e);
 void oti_wolfssl_ctx_free(void *ctx);
+/* A new WOLFSSL_CTX with the context's settings and trust anchors, and no
+ * chain of its own. */
+otls_status oti_wolfssl_wctx_new(struct oti_wolfssl_ctx *c, WOLFSSL_CTX **out, otls_error *e);
+/* Makes w the context's WOLFSSL_CTX (for new connections); the old one
+ * lives on while connections use it. */
+void oti_wolfssl_wctx_replace(struct oti_wolfssl_ctx *c, WOLFSSL_CTX *w);
 otls_status oti_wolfssl_ctx_configure(void *ctx, const struct otls_ctx_config *cfg, otls_error *e);
 
 /* wolfssl_suites.c */
@@ -198,8 +204,8 @@ otls_status oti_wolfssl_enabled_suites(void *conn, uint16_t *out, size_t cap, si
 otls_status oti_wolfssl_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, otls_error *e);
 otls_status oti_wolfssl_ctx_set_own_chain(void *ctx, const otls_der *chain, size_t count,
                                           const uint8_t *key, size_t key_len, otls_error *e);
-/* Installs the context's chain and key on a connection; 0 on success. */
-int oti_wolfssl_own_use(const struct oti_wolfssl_ctx *x, WOLFSSL *ssl);
+/* Loads a trust anchor into a WOLFSSL_CTX; wolfSSL's return code. */
+int oti_wolfssl_ca_load(WOLFSSL_CTX *w, const uint8_t *der, size_t len);
 void oti_wolfssl_certs_clear(struct oti_wolfssl_certs *l);
 /* Copies src into dst (cleared first); 0, or -1 when out of memory. */
 int oti_wolfssl_certs_copy(struct oti_wolfssl_certs *dst, const struct oti_wolfssl_certs *src);

@@ -81,6 +81,15 @@ int oti_wolfssl_certs_copy(struct oti_wolfssl_certs *dst, const struct oti_wolfs
     return 0;
 }
 
+int oti_wolfssl_ca_load(WOLFSSL_CTX *w, const uint8_t *der, size_t len)
+{
+    /* OpenSSL takes an anchor whatever its dates (and judges them when
+     * verifying); wolfSSL refuses an expired one unless told. A duplicate
+     * is accepted. */
+    return wolfSSL_CTX_load_verify_buffer_ex(w, der, (long)len, WOLFSSL_FILETYPE_ASN1, 0,
+                                             WOLFSSL_LOAD_FLAG_DATE_ERR_OKAY);
+}
+
 otls_status oti_wolfssl_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, otls_error *e)
 {
     struct oti_wolfssl_ctx *c = ctx;
@@ -102,11 +111,7 @@ otls_status oti_wolfssl_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, ot
     uint8_t *copy = oti_wolfssl_alloc(len);
     if (copy == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
-    /* OpenSSL takes an anchor whatever its dates (and judges them when
-     * verifying); wolfSSL refuses an expired one unless told. A duplicate
-     * is accepted. */
-    int ret = wolfSSL_CTX_load_verify_buffer_ex(c->ctx, der, (long)len, WOLFSSL_FILETYPE_ASN1, 0,
-                                                WOLFSSL_LOAD_FLAG_DATE_ERR_OKAY);
+    int ret = oti_wolfssl_ca_load(c->ctx, der, len);
     if (ret != WOLFSSL_SUCCESS) {
         oti_wolfssl_free(copy);
         if (ret == MEMORY_E)
@@ -190,35 +195,26 @@ static int ec_pair_matches(const uint8_t *leaf, size_t leaf_len, const uint8_t *
     return ok;
 }
 
-/* Loads a chain and key into a scratch context to check them: the key must
- * parse (PKCS#8, PKCS#1 RSA or SEC1 EC) and match the leaf. */
-static otls_status check_pair(const uint8_t *chain, size_t chain_len, const uint8_t *key,
-                              size_t key_len, otls_error *e)
+/* Loads a chain and key into w (a new WOLFSSL_CTX) and checks them: the
+ * key must parse (PKCS#8, PKCS#1 RSA or SEC1 EC) and match the leaf. */
+static otls_status load_pair(WOLFSSL_CTX *w, const uint8_t *chain, size_t chain_len,
+                             const uint8_t *key, size_t key_len, otls_error *e)
 {
-    WOLFSSL_CTX *tmp = wolfSSL_CTX_new(wolfSSLv23_server_method());
-    if (tmp == NULL)
-        return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "could not create a WOLFSSL_CTX");
-    otls_status st = OTLS_OK;
-    int ret = wolfSSL_CTX_use_certificate_chain_buffer_format(tmp, chain, (long)chain_len,
+    int ret = wolfSSL_CTX_use_certificate_chain_buffer_format(w, chain, (long)chain_len,
                                                               WOLFSSL_FILETYPE_ASN1);
     if (ret != WOLFSSL_SUCCESS)
-        st = oti_wolfssl_lib_error(e, OTLS_ERR_PARSE, ret, "malformed certificate");
-    if (st == OTLS_OK) {
-        ret = wolfSSL_CTX_use_PrivateKey_buffer(tmp, key, (long)key_len, WOLFSSL_FILETYPE_ASN1);
-        if (ret != WOLFSSL_SUCCESS)
-            st = oti_wolfssl_lib_error(e, OTLS_ERR_PARSE, ret, "malformed private key");
-    }
-    if (st == OTLS_OK && wolfSSL_CTX_check_private_key(tmp) != WOLFSSL_SUCCESS)
-        st = otls_error_setf(e, OTLS_ERR_PARSE, "private key does not match the certificate");
-    if (st == OTLS_OK) {
-        int m = ec_pair_matches(chain, der_total_len(chain, chain_len), key, key_len);
-        if (m < 0)
-            st = otls_error_setf(e, OTLS_ERR_PARSE, "could not check the private key");
-        else if (m == 0)
-            st = otls_error_setf(e, OTLS_ERR_PARSE, "private key does not match the certificate");
-    }
-    wolfSSL_CTX_free(tmp);
-    return st;
+        return oti_wolfssl_lib_error(e, OTLS_ERR_PARSE, ret, "malformed certificate");
+    ret = wolfSSL_CTX_use_PrivateKey_buffer(w, key, (long)key_len, WOLFSSL_FILETYPE_ASN1);
+    if (ret != WOLFSSL_SUCCESS)
+        return oti_wolfssl_lib_error(e, OTLS_ERR_PARSE, ret, "malformed private key");
+    if (wolfSSL_CTX_check_private_key(w) != WOLFSSL_SUCCESS)
+        return otls_error_setf(e, OTLS_ERR_PARSE, "private key does not match the certificate");
+    int m = ec_pair_matches(chain, der_total_len(chain, chain_len), key, key_len);
+    if (m < 0)
+        return otls_error_setf(e, OTLS_ERR_PARSE, "could not check the private key");
+    if (m == 0)
+        return otls_error_setf(e, OTLS_ERR_PARSE, "private key does not match the certificate");
+    return OTLS_OK;
 }
 
 otls_status oti_wolfssl_ctx_set_own_chain(void *ctx, const otls_der *chain, size_t count,
@@ -239,47 +235,25 @@ otls_status oti_wolfssl_ctx_set_own_chain(void *ctx, const otls_der *chain, size
     if (total > 0x7fffffff)
         return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "certificate chain too long");
     uint8_t *all = oti_wolfssl_alloc(total);
-    uint8_t *k = oti_wolfssl_alloc(key_len);
-    if (all == NULL || k == NULL) {
-        oti_wolfssl_free(all);
-        oti_wolfssl_free(k);
+    if (all == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
-    }
     size_t at = 0;
     for (size_t i = 0; i < count; i++) {
         memcpy(all + at, chain[i].data, chain[i].len);
         at += chain[i].len;
     }
-    memcpy(k, key, key_len);
-    otls_status st = check_pair(all, total, k, key_len, e);
+    /* A new WOLFSSL_CTX holds the pair, whatever the old one held: the
+     * connections of the old one keep it (wolfssl_ctx.c). A failure
+     * leaves the old pair in force. */
+    WOLFSSL_CTX *w = NULL;
+    otls_status st = oti_wolfssl_wctx_new(c, &w, e);
+    if (st == OTLS_OK)
+        st = load_pair(w, all, total, key, key_len, e);
+    oti_wolfssl_free(all);
     if (st != OTLS_OK) {
-        oti_wolfssl_zero(k, key_len);
-        oti_wolfssl_free(k);
-        oti_wolfssl_free(all);
+        wolfSSL_CTX_free(w); /* NULL-safe */
         return st;
     }
-    /* Replaces the previous pair whatever its key type: connections get
-     * it in conn_init, never from the WOLFSSL_CTX. */
-    if (c->own_key != NULL)
-        oti_wolfssl_zero(c->own_key, c->own_key_len);
-    oti_wolfssl_free(c->own_key);
-    oti_wolfssl_free(c->own_chain);
-    c->own_chain = all;
-    c->own_chain_len = total;
-    c->own_key = k;
-    c->own_key_len = key_len;
+    oti_wolfssl_wctx_replace(c, w);
     return OTLS_OK;
-}
-
-int oti_wolfssl_own_use(const struct oti_wolfssl_ctx *x, WOLFSSL *ssl)
-{
-    if (x->own_chain == NULL)
-        return 0;
-    if (wolfSSL_use_certificate_chain_buffer_format(ssl, x->own_chain, (long)x->own_chain_len,
-                                                    WOLFSSL_FILETYPE_ASN1) != WOLFSSL_SUCCESS)
-        return -1;
-    if (wolfSSL_use_PrivateKey_buffer(ssl, x->own_key, (long)x->own_key_len,
-                                      WOLFSSL_FILETYPE_ASN1) != WOLFSSL_SUCCESS)
-        return -1;
-    return 0;
 }

@@ -1,7 +1,7 @@
-/* Connections: a WOLFSSL built from the context's settings. Everything is
- * set per connection, in an order wolfSSL needs: versions and the own
- * certificate first, since both make wolfSSL reset its suite list, then
- * the suites. */
+/* Connections: a WOLFSSL built from the context's settings. The chain and
+ * key come with the WOLFSSL_CTX (not copied); everything else is set per
+ * connection, in an order wolfSSL needs: versions first, since they make
+ * wolfSSL reset its suite list, then the suites. */
 #include <string.h>
 
 #include "wolfssl_backend.h"
@@ -151,10 +151,8 @@ static otls_status setup(struct oti_wolfssl_conn *c, struct oti_wolfssl_ctx *x,
      * authentication in 5.5; the option does what it should. */
     if (x->max_version == WOLFSSL_TLSV1_2)
         wolfSSL_set_options(ssl, WOLFSSL_OP_NO_TLSv1_3);
-    if (oti_wolfssl_own_use(x, ssl) != 0)
-        return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not use the certificate chain");
-    /* Last: the two calls above reset wolfSSL's suite list, and with it
-     * the signature algorithms a server asks client certificates for. */
+    /* Last: the call above resets wolfSSL's suite list, and with it the
+     * signature algorithms a server asks client certificates for. */
     if (install_suites(c, x) != 0)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the cipher suites");
     /* A verifying client needs no verify callback (wolfssl_verify.c). */
@@ -221,7 +219,10 @@ void oti_wolfssl_conn_free(void *conn)
         oti_wolfssl_certs_clear(&c->offered->vchain);
         oti_wolfssl_free(c->offered);
     }
-    oti_wolfssl_certs_clear(&c->vchain);
+    if (c->vchain != NULL) {
+        oti_wolfssl_certs_clear(c->vchain);
+        oti_wolfssl_free(c->vchain);
+    }
     oti_wolfssl_free(c->alpn);
     oti_wolfssl_free(c->suites);
     oti_wolfssl_free(c->hostname);

@@ -1,5 +1,9 @@
-/* Contexts: the WOLFSSL_CTX (trust anchors, server resumption state, the
- * ALPN callback) and the settings each connection is built from. */
+/* Contexts: the WOLFSSL_CTX (trust anchors, this side's chain and key,
+ * server resumption state, the ALPN callback) and the settings each
+ * connection is built from. A chain change builds a new WOLFSSL_CTX:
+ * a WOLFSSL points into its WOLFSSL_CTX's certificate and key instead of
+ * copying them, so connections made before the change keep the old one
+ * (wolfSSL counts its users) and never see the change. */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,23 +15,82 @@
  * each server context gets its own session id context. */
 static atomic_uint context_serial;
 
-static otls_status server_setup(struct oti_wolfssl_ctx *c, otls_error *e)
+static otls_status server_setup(const struct oti_wolfssl_ctx *c, WOLFSSL_CTX *w, otls_error *e)
 {
-    char sid[32];
-    int n = snprintf(sid, sizeof sid, "omnitls-%u", atomic_fetch_add(&context_serial, 1) + 1);
-    if (n <= 0 || (size_t)n >= sizeof sid ||
-        wolfSSL_CTX_set_session_id_context(c->ctx, (const unsigned char *)sid, (unsigned)n) !=
-            WOLFSSL_SUCCESS)
+    if (wolfSSL_CTX_set_session_id_context(w, (const unsigned char *)c->sid, c->sid_len) !=
+        WOLFSSL_SUCCESS)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the session id context");
     /* A TLS 1.2 ticket from wolfSSL carries no peer certificate, so a
      * server resumed from one reports no client certificate (OpenSSL's
      * tickets keep it). Session ids resume from wolfSSL's cache, which
      * keeps the chain; TLS 1.3 tickets refer to that cache too. */
-    if (wolfSSL_CTX_NoTicketTLSv12(c->ctx) != WOLFSSL_SUCCESS)
+    if (wolfSSL_CTX_NoTicketTLSv12(w) != WOLFSSL_SUCCESS)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not turn TLS 1.2 tickets off");
     /* Connections find their ALPN list through their I/O context. */
-    wolfSSL_CTX_set_alpn_select_cb(c->ctx, oti_wolfssl_alpn_select, NULL);
+    wolfSSL_CTX_set_alpn_select_cb(w, oti_wolfssl_alpn_select, NULL);
     return OTLS_OK;
+}
+
+static otls_status wctx_setup(struct oti_wolfssl_ctx *c, WOLFSSL_CTX *w, otls_error *e)
+{
+    /* The trust store starts empty: no system default paths. TLS 1.2 is
+     * the floor on every backend. */
+    if (wolfSSL_CTX_SetMinVersion(w, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS)
+        return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the TLS versions");
+    /* A flight goes out in one write, as OpenSSL sends it: a peer that
+     * fails early then finds the whole flight and our alert, not a closed
+     * socket in the middle of it. */
+    wolfSSL_CTX_set_group_messages(w);
+    /* Tickets on, as OpenSSL has them: a client asks for one on TLS 1.2
+     * too; a server issues TLS 1.3 ones (wolfSSL's built-in key). */
+    if (wolfSSL_CTX_UseSessionTicket(w) != WOLFSSL_SUCCESS)
+        return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not turn session tickets on");
+    for (size_t i = 0; i < c->ca_count; i++) {
+        int ret = oti_wolfssl_ca_load(w, c->cas[i].der.data, c->cas[i].der.len);
+        if (ret != WOLFSSL_SUCCESS)
+            return oti_wolfssl_lib_error(e,
+                                         ret == MEMORY_E ? OTLS_ERR_NO_MEMORY : OTLS_ERR_INTERNAL,
+                                         ret, "could not load a trust anchor again");
+    }
+    if (c->cache_off)
+        wolfSSL_CTX_set_session_cache_mode(w, WOLFSSL_SESS_CACHE_OFF);
+    if (c->role == OTLS_SERVER)
+        return server_setup(c, w, e);
+    /* A verifying client checks names from these (wolfssl_verify.c). */
+    c->hooks = oti_wolfssl_hooks_ctx(w);
+    return OTLS_OK;
+}
+
+otls_status oti_wolfssl_wctx_new(struct oti_wolfssl_ctx *c, WOLFSSL_CTX **out, otls_error *e)
+{
+    *out = wolfSSL_CTX_new(c->role == OTLS_SERVER ? wolfSSLv23_server_method()
+                                                  : wolfSSLv23_client_method());
+    if (*out == NULL)
+        return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "could not create a WOLFSSL_CTX");
+    otls_status st = wctx_setup(c, *out, e);
+    if (st != OTLS_OK) {
+        wolfSSL_CTX_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+void oti_wolfssl_wctx_replace(struct oti_wolfssl_ctx *c, WOLFSSL_CTX *w)
+{
+#if defined(HAVE_SESSION_TICKET) && !defined(WOLFSSL_NO_DEF_TICKET_ENC_CB) &&                      \
+    !defined(NO_WOLFSSL_SERVER)
+    /* The built-in ticket key goes along, as OpenSSL's SSL_CTX keeps its
+     * own across a certificate change: tickets issued before it resume. */
+    unsigned char keys[WOLFSSL_TICKET_KEYS_SZ];
+    if (c->role == OTLS_SERVER &&
+        wolfSSL_CTX_get_tlsext_ticket_keys(c->ctx, keys, (int)sizeof keys) == WOLFSSL_SUCCESS)
+        (void)wolfSSL_CTX_set_tlsext_ticket_keys(w, keys, (int)sizeof keys);
+    oti_wolfssl_zero(keys, sizeof keys);
+#endif
+    /* Connections made from the old one hold a reference to it (wolfSSL
+     * counts them): it goes when the last of them is freed. */
+    wolfSSL_CTX_free(c->ctx);
+    c->ctx = w;
 }
 
 otls_status oti_wolfssl_ctx_init(void *ctx, otls_role role, otls_error *e)
@@ -36,27 +99,14 @@ otls_status oti_wolfssl_ctx_init(void *ctx, otls_role role, otls_error *e)
     c->role = role;
     if (oti_wolfssl_global_init() != 0)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "wolfSSL_Init failed");
-    c->ctx = wolfSSL_CTX_new(role == OTLS_SERVER ? wolfSSLv23_server_method()
-                                                 : wolfSSLv23_client_method());
-    if (c->ctx == NULL)
-        return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "could not create a WOLFSSL_CTX");
-    /* The trust store starts empty: no system default paths. TLS 1.2 is
-     * the floor on every backend. */
-    if (wolfSSL_CTX_SetMinVersion(c->ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS)
-        return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the TLS versions");
-    /* A flight goes out in one write, as OpenSSL sends it: a peer that
-     * fails early then finds the whole flight and our alert, not a closed
-     * socket in the middle of it. */
-    wolfSSL_CTX_set_group_messages(c->ctx);
-    /* Tickets on, as OpenSSL has them: a client asks for one on TLS 1.2
-     * too; a server issues TLS 1.3 ones (wolfSSL's built-in key). */
-    if (wolfSSL_CTX_UseSessionTicket(c->ctx) != WOLFSSL_SUCCESS)
-        return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not turn session tickets on");
-    if (role == OTLS_SERVER)
-        return server_setup(c, e);
-    /* A verifying client checks names from these (wolfssl_verify.c). */
-    c->hooks = oti_wolfssl_hooks_ctx(c->ctx);
-    return OTLS_OK;
+    if (role == OTLS_SERVER) {
+        int n =
+            snprintf(c->sid, sizeof c->sid, "omnitls-%u", atomic_fetch_add(&context_serial, 1) + 1);
+        if (n <= 0 || (size_t)n >= sizeof c->sid)
+            return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the session id context");
+        c->sid_len = (unsigned)n;
+    }
+    return oti_wolfssl_wctx_new(c, &c->ctx, e);
 }
 
 void oti_wolfssl_ctx_free(void *ctx)
@@ -68,10 +118,6 @@ void oti_wolfssl_ctx_free(void *ctx)
     for (size_t i = 0; i < c->ca_count; i++)
         oti_wolfssl_free(c->cas[i].der.data);
     oti_wolfssl_free(c->cas);
-    if (c->own_key != NULL)
-        oti_wolfssl_zero(c->own_key, c->own_key_len);
-    oti_wolfssl_free(c->own_key);
-    oti_wolfssl_free(c->own_chain);
     oti_wolfssl_free(c->alpn);
     memset(c, 0, sizeof *c);
 }

@@ -31,7 +31,7 @@ static const struct oti_wolfssl_certs *verified(const struct oti_wolfssl_conn *c
 {
     if (wolfSSL_session_reused(c->ssl))
         return c->offered && c->offered->verified ? &c->offered->vchain : NULL;
-    return c->verify_ok ? &c->vchain : NULL;
+    return c->verify_ok ? c->vchain : NULL; /* verify_ok: vchain is there */
 }
 
 int oti_wolfssl_peer_verified(const struct oti_wolfssl_conn *c)

@@ -130,8 +130,8 @@ static void *session_get(void *conn)
     s->verified = oti_wolfssl_peer_verified(c);
     /* A resumed connection passes on what its own offer recorded. */
     const struct oti_wolfssl_certs *chain =
-        wolfSSL_session_reused(c->ssl) && c->offered ? &c->offered->vchain : &c->vchain;
-    if (s->verified && oti_wolfssl_certs_copy(&s->vchain, chain) != 0) {
+        wolfSSL_session_reused(c->ssl) && c->offered ? &c->offered->vchain : c->vchain;
+    if (s->verified && (chain == NULL || oti_wolfssl_certs_copy(&s->vchain, chain) != 0)) {
         session_free(s);
         return NULL;
     }

@@ -103,6 +103,10 @@ int oti_wolfssl_check_names(const struct oti_wolfssl_conn *c, const uint8_t *der
  * pointed at, not copied (per-connection memory, issue 8). */
 static void record(struct oti_wolfssl_conn *c, WOLFSSL *ssl, WOLFSSL_X509 *x, int depth)
 {
+    if (c->vchain == NULL) {
+        c->vchain_oom = 1; /* run_start could not allocate it */
+        return;
+    }
     int len = 0, sent_len = 0;
     const unsigned char *der = x ? wolfSSL_X509_get_der(x, &len) : NULL, *sent = NULL;
     WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(ssl);
@@ -117,8 +121,8 @@ static void record(struct oti_wolfssl_conn *c, WOLFSSL *ssl, WOLFSSL_X509 *x, in
     if (der == NULL || len <= 0 || depth < 0 || depth >= OTI_WOLFSSL_MAX_DEPTH)
         c->vchain_oom = 1; /* deeper than we keep: never report it */
     else if (der == sent || (len == sent_len && memcmp(der, sent, (size_t)len) == 0))
-        oti_wolfssl_certs_borrow(&c->vchain, depth, sent, (size_t)len);
-    else if (oti_wolfssl_certs_set(&c->vchain, depth, der, (size_t)len) != 0)
+        oti_wolfssl_certs_borrow(c->vchain, depth, sent, (size_t)len);
+    else if (oti_wolfssl_certs_set(c->vchain, depth, der, (size_t)len) != 0)
         c->vchain_oom = 1; /* out of memory: never report it */
 }
 
@@ -126,25 +130,34 @@ static void record(struct oti_wolfssl_conn *c, WOLFSSL *ssl, WOLFSSL_X509 *x, in
  * did not send (wolfSSL does not show them to the callback). */
 static void complete_chain(struct oti_wolfssl_conn *c)
 {
-    c->vchain.count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
+    if (c->vchain == NULL)
+        return;
+    c->vchain->count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
     oti_wolfssl_anchor_complete(c);
 }
 
 int oti_wolfssl_self_signed_top(const struct oti_wolfssl_conn *c)
 {
-    if (c->vdepth <= 0 || c->vdepth > OTI_WOLFSSL_MAX_DEPTH)
+    if (c->vchain == NULL || c->vdepth <= 0 || c->vdepth > OTI_WOLFSSL_MAX_DEPTH)
         return 0;
-    const struct oti_wolfssl_blob *top = &c->vchain.cert[c->vdepth - 1];
+    const struct oti_wolfssl_blob *top = &c->vchain->cert[c->vdepth - 1];
     return top->data != NULL && oti_wolfssl_anchor_self_issued(top->data, top->len);
 }
 
 static void run_start(struct oti_wolfssl_conn *c, int depth)
 {
-    oti_wolfssl_certs_clear(&c->vchain);
+    if (c->vchain == NULL) {
+        c->vchain = oti_wolfssl_alloc(sizeof *c->vchain);
+        if (c->vchain != NULL)
+            memset(c->vchain, 0, sizeof *c->vchain);
+    }
+    if (c->vchain != NULL)
+        oti_wolfssl_certs_clear(c->vchain);
     c->vdepth = depth + 1;
-    c->vchain.count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
+    if (c->vchain != NULL)
+        c->vchain->count = c->vdepth > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : c->vdepth;
     c->vrun_done = 0;
-    c->vchain_oom = 0;
+    c->vchain_oom = c->vchain == NULL;
     c->verify_ok = 0;
     c->verify_err = 0;
     c->verify_err_depth = 0;
@@ -178,8 +191,9 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
         return off ? 1 : preverify;
     c->vrun_done = 1;
     if (preverify && c->verify_err == 0 && (c->check_name || c->check_ip)) {
-        const struct oti_wolfssl_blob *leaf = &c->vchain.cert[0];
-        int r = leaf->data ? oti_wolfssl_check_names(c, leaf->data, leaf->len) : -1;
+        /* No chain (out of memory): refused as a mismatch, never unchecked. */
+        const struct oti_wolfssl_blob *leaf = c->vchain ? &c->vchain->cert[0] : NULL;
+        int r = leaf && leaf->data ? oti_wolfssl_check_names(c, leaf->data, leaf->len) : -1;
         if (r != 0) {
             c->name_mismatch = r < 0 ? 1 : r;
             c->verify_err = c->name_mismatch == 2 ? OTI_X509_V_ERR_IP_ADDRESS_MISMATCH
@@ -194,23 +208,27 @@ int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
     return off ? 1 : preverify;
 }
 
-/* Copies the chain as the peer sent it into vchain, leaf at 0, as the
- * verify callback would have recorded it; 0, or -1 when it is empty or a
- * copy failed. */
+/* Points vchain at the chain as the peer sent it, leaf at 0, as the
+ * verify callback would have recorded it; 0, or -1 when it is empty or
+ * deeper than vchain holds. */
 static int chain_from_peer(struct oti_wolfssl_conn *c)
 {
     WOLFSSL_X509_CHAIN *chain = wolfSSL_get_peer_chain(c->ssl);
     int n = chain ? wolfSSL_get_chain_count(chain) : 0;
     run_start(c, (n > OTI_WOLFSSL_MAX_DEPTH ? OTI_WOLFSSL_MAX_DEPTH : n) - 1);
-    if (n <= 0)
+    if (n <= 0 || c->vchain == NULL)
         return -1;
     if (n > OTI_WOLFSSL_MAX_DEPTH)
         c->vchain_oom = 1; /* deeper than we keep: never report it */
     for (int i = 0; i < n && i < OTI_WOLFSSL_MAX_DEPTH; i++) {
         const unsigned char *der = wolfSSL_get_chain_cert(chain, i);
         int len = wolfSSL_get_chain_length(chain, i);
-        if (der == NULL || len <= 0 || oti_wolfssl_certs_set(&c->vchain, i, der, (size_t)len) != 0)
+        /* The chain as received stays in the session until wolfSSL_free,
+         * as in record(): pointed at, not copied. */
+        if (der == NULL || len <= 0)
             c->vchain_oom = 1;
+        else
+            oti_wolfssl_certs_borrow(c->vchain, i, der, (size_t)len);
     }
     c->vrun_done = 1;
     return c->vchain_oom ? -1 : 0;
