@@ -28,16 +28,20 @@ static inline void put(struct oti_buf *b, const char *s, size_t n)
 
 #define PUT(b, lit) put(b, lit, sizeof lit - 1)
 
+static inline uint64_t zero_octets(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    return (v - ones) & ~v & high; /* the high bit of each octet that is 0 */
+}
+
 /* True when all eight octets of w print as they are: 0x20..0x7e, neither
  * '"' nor '\\' (bytes with the high bit, and with a value below 0x20 or
  * equal to 0x7f, '"' or '\\', found word-wise). */
 static inline bool plain8(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-#define HAS_ZERO(v) (((v)-ones) & ~(v)&high)
-    uint64_t bad = (w & high) | ((w - ones * 0x20) & ~w & high) | HAS_ZERO(w ^ (ones * 0x7f)) |
-                   HAS_ZERO(w ^ (ones * '"')) | HAS_ZERO(w ^ (ones * '\\'));
-#undef HAS_ZERO
+    uint64_t bad = (w & high) | ((w - ones * 0x20) & ~w & high) | zero_octets(w ^ (ones * 0x7f)) |
+                   zero_octets(w ^ (ones * '"')) | zero_octets(w ^ (ones * '\\'));
     return bad == 0;
 }
 
@@ -205,10 +209,9 @@ enum field {
 /* In CPython's insertion order, written as they are printed: the quotes
  * and the separator after each do not change the sort order ('"' sorts
  * before every letter). */
-#define KEY(k)                                                                                     \
-    {                                                                                              \
-        "\"" k "\": ", sizeof("\"" k "\": ") - 1                                                   \
-    }
+// clang-format off
+#define KEY(k) {"\"" k "\": ", sizeof("\"" k "\": ") - 1}
+// clang-format on
 static const struct {
     const char *text;
     size_t len;

@@ -218,17 +218,14 @@ const char *oti_oid_text(struct oti_dec *d, const uint8_t *oid, size_t len, int 
  * oid_names.inc's (cert.unit checks they agree); the compact table has
  * fewer names, so COMPACT builds look them up there. */
 #if !OTI_DECODER_SMALL
+/* Brace-initializer macros: clang-format 14 and 19 lay them out apart. */
+// clang-format off
 #if OTI_DECODER_COMPACT
-#define COMMON(len, dotted, name, ...)                                                             \
-    {                                                                                              \
-        len, {__VA_ARGS__}, dotted                                                                 \
-    }
+#define COMMON(len, dotted, name, ...) {len, {__VA_ARGS__}, dotted}
 #else
-#define COMMON(len, dotted, name, ...)                                                             \
-    {                                                                                              \
-        len, {__VA_ARGS__}, dotted, name                                                           \
-    }
+#define COMMON(len, dotted, name, ...) {len, {__VA_ARGS__}, dotted, name}
 #endif
+// clang-format on
 static const struct common_oid {
     uint8_t len;
     uint8_t der[9];
