@@ -107,8 +107,18 @@ for p in $plugins; do
 done
 step "the omnitls tree added with add_subdirectory() instead of find_package()"
 sdir=$work/ds-subdir
+# In a sanitizer build CFLAGS carry -fsanitize=...: the omnitls tree built
+# here must know (its plugins then leave the run time's symbols to the
+# executable, as the outer build's do).
+san=""
+case "${CFLAGS:-}" in
+*-fsanitize=*)
+    san=${CFLAGS##*-fsanitize=}
+    san=${san%% *}
+    ;;
+esac
 "$cmake" -S "$src/examples/downstream" -B "$sdir" -DDOWNSTREAM_OMNITLS_SOURCE="$src" \
-    -DCMAKE_C_COMPILER="$cc" >"$work/configure.log" 2>&1 || {
+    -DOTLS_SANITIZE="$san" -DCMAKE_C_COMPILER="$cc" >"$work/configure.log" 2>&1 || {
     cat "$work/configure.log"
     fail "configure with add_subdirectory"
 }
