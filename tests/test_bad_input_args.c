@@ -126,9 +126,9 @@ Test(bad_args, library)
 Test(bad_args, unknown_backend)
 {
     otls_error err;
-    static const char *const names[] = {"no-such-backend", "", "OpenSSL",
-                                        "a-backend-name-far-longer-than-any-real-one-is-ever-"
-                                        "going-to-be-in-this-library-or-any-other"};
+    static const char long_name[] = "a-backend-name-far-longer-than-any-real-one-is-ever-"
+                                    "going-to-be-in-this-library-or-any-other";
+    static const char *const names[] = {"no-such-backend", "", "OpenSSL", long_name};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         memset(&err, 0x55, sizeof err);
         cr_assert(otls_ctx_new(names[i], OTLS_CLIENT, &err) == NULL, "a context on '%s'", names[i]);
