@@ -71,9 +71,29 @@ struct oti_mbedtls_own {
 
 #define OTI_MBEDTLS_MAX_GROUPS 8
 
-/* Context state: the core allocates it zeroed (ctx_size bytes). Each
- * connection builds its own mbedtls_ssl_config from it, so that callbacks
- * reach the connection and a connection can drop ALPN on its own. */
+/* One mbedtls_ssl_config shared by the connections made from one
+ * generation of a context's configuration (per-connection memory, issue 8:
+ * 416 bytes each on x86-64). Built on the first connection after the
+ * context changed; a change drops the context's reference, so live
+ * connections keep the configuration they were made with. It owns copies
+ * of the lists the mbedTLS configuration points to. */
+struct oti_mbedtls_shared {
+    atomic_int refs;
+    int conf_ready;
+    mbedtls_ssl_config conf;
+    struct oti_mbedtls_own *own; /* a reference, or NULL */
+    int *suites;                 /* zero-terminated IANA ids */
+    int custom_suites;           /* the list came from the configuration */
+    const char **alpn;           /* NULL-terminated; NULL: off */
+    char *alpn_store;
+#if OTI_MBEDTLS_V3
+    uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1];
+#else
+    mbedtls_ecp_group_id groups[OTI_MBEDTLS_MAX_GROUPS + 1];
+#endif
+};
+
+/* Context state: the core allocates it zeroed (ctx_size bytes). */
 struct oti_mbedtls_ctx {
     otls_role role;
     int ready; /* ctx_init ran: the objects below are initialised */
@@ -104,6 +124,9 @@ struct oti_mbedtls_ctx {
     uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1]; /* IANA ids, zero-terminated */
     size_t group_count;                          /* 0: mbedTLS's default */
     uint32_t sessions;                           /* OTLS_SESSION_* */
+    /* The configuration connections share; NULL until the first
+     * connection after a change (mbedtls_config.c). */
+    _Atomic(struct oti_mbedtls_shared *) shared;
 };
 
 /* One direction's bytes, kept until the handshake is over. */
@@ -121,20 +144,13 @@ int oti_mbedtls_resume_chain_reset(struct oti_mbedtls_conn *c);
 
 struct oti_mbedtls_conn {
     struct oti_mbedtls_ctx *ctx;
-    mbedtls_ssl_config conf;
+    struct oti_mbedtls_shared *sh; /* a reference: the configuration */
     mbedtls_ssl_context ssl;
-    int conf_ready, ssl_ready;
-    struct oti_mbedtls_own *own; /* a reference, or NULL */
-    int *suites;                 /* copy of the context's list */
-    int *suites_by_client;       /* server, default list: client's order */
-    int custom_suites;           /* the list came from the configuration */
-    const char **alpn;           /* copy of the context's list */
-    char *alpn_store;
-#if OTI_MBEDTLS_V3
-    uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1]; /* copy of the context's list */
-#else
-    mbedtls_ecp_group_id groups[OTI_MBEDTLS_MAX_GROUPS + 1];
-#endif
+    int ssl_ready;
+    /* A copy of sh->conf that this connection alone changes, made only
+     * when needed (oti_mbedtls_conf_private); it borrows sh's pointers. */
+    mbedtls_ssl_config *conf_private;
+    int *suites_by_client; /* server, default list: client's order */
     /* Transport. */
     otls_send_fn send;
     otls_recv_fn recv;
@@ -177,11 +193,6 @@ struct oti_mbedtls_conn {
      * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
      * server's client chain (mbedtls_tickets.c). */
     mbedtls_x509_crt *resume_chain; /* owned; NULL until a session needs one */
-    /* Exporter inputs, from the key-export callback (2.28). The master
-     * secret is not copied: the session keeps it (ssl.session->master). */
-    unsigned char randoms[64]; /* client_random || server_random */
-    int prf_type;
-    int have_keys;
     /* A write that returned WANT_* resumes after the bytes already taken. */
     size_t wr_done;
 #if OTI_MBEDTLS_HAVE_FINISHED13
@@ -229,8 +240,12 @@ int oti_mbedtls_finished13(struct oti_mbedtls_conn *c);
 #endif
 
 /* mbedtls_tickets.c */
-/* Server: the ticket callbacks of one connection's configuration. */
-void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
+/* Server: the ticket callbacks of a configuration. */
+void oti_mbedtls_tickets_conf(struct oti_mbedtls_ctx *x, mbedtls_ssl_config *conf);
+/* Server: the connection needs its own configuration for the tickets'
+ * callbacks (3.6's TLS 1.3 ticket chains), which then get c. */
+int oti_mbedtls_tickets_private(const struct oti_mbedtls_ctx *x);
+void oti_mbedtls_tickets_conn(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
 void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x);
 #if OTI_MBEDTLS_TICKET_CHAINS
 void oti_mbedtls_tlock_init(struct oti_mbedtls_ctx *x);
@@ -315,7 +330,22 @@ extern const struct otls_provider otls_provider_mbedtls;
 /* Checks cfg's groups and keeps them in c; on failure c is unchanged. */
 otls_status oti_mbedtls_groups_build(struct oti_mbedtls_ctx *c, const struct otls_ctx_config *cfg,
                                      otls_error *e);
-/* Gives a connection's configuration the context's groups, if any. */
-void oti_mbedtls_groups_conf(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x);
+/* Gives a shared configuration the context's groups, if any. */
+void oti_mbedtls_groups_conf(struct oti_mbedtls_shared *sh, const struct oti_mbedtls_ctx *x);
+
+/* mbedtls_config.c */
+/* A reference to the context's current shared configuration, built when
+ * missing. */
+otls_status oti_mbedtls_shared_get(struct oti_mbedtls_ctx *x, struct oti_mbedtls_shared **out,
+                                   otls_error *e);
+void oti_mbedtls_shared_unref(struct oti_mbedtls_shared *sh);
+/* The context changed: the next connection builds a new configuration. */
+void oti_mbedtls_shared_drop(struct oti_mbedtls_ctx *x);
+/* The configuration this connection uses. */
+const mbedtls_ssl_config *oti_mbedtls_conf(const struct oti_mbedtls_conn *c);
+/* A copy of the shared configuration this connection alone may change
+ * (made on first call; the connection's ssl uses it from then on); NULL
+ * when out of memory. */
+mbedtls_ssl_config *oti_mbedtls_conf_private(struct oti_mbedtls_conn *c);
 
 #endif
