@@ -57,8 +57,9 @@ void oti_free(void *ptr);
 #define oti_mbedtls_free mbedtls_free
 #endif
 
-/* Longest chain the verify callback records (mbedTLS stops well before). */
-#define OTI_MBEDTLS_MAX_DEPTH 16
+/* Longest chain the verify callback records: mbedTLS's own limit (it
+ * refuses longer chains before calling back), so nothing is cut. */
+#define OTI_MBEDTLS_MAX_DEPTH MBEDTLS_X509_MAX_VERIFY_CHAIN_SIZE
 
 /* This side's certificate chain and key, shared by the context and the
  * connections made while it was current, so that replacing it never pulls
@@ -136,6 +137,12 @@ struct oti_mbedtls_tap {
     int overflow; /* too big or out of memory: nothing usable */
 };
 
+/* A client's IP address to check, allocated only for IP literals. */
+struct oti_mbedtls_ip {
+    size_t len; /* 4 or 16 */
+    uint8_t addr[16];
+};
+
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
 struct oti_mbedtls_conn;
 /* An empty c->resume_chain, allocated when missing (a struct of ~600 bytes
@@ -146,7 +153,26 @@ struct oti_mbedtls_conn {
     struct oti_mbedtls_ctx *ctx;
     struct oti_mbedtls_shared *sh; /* a reference: the configuration */
     mbedtls_ssl_context ssl;
-    int ssl_ready;
+    /* Flags as single bits (per-connection RAM, issue 9: 17 ints were 68
+     * bytes); every assignment is 0 or 1. */
+    unsigned ssl_ready : 1;
+    unsigned io_eof : 1;         /* recv returned 0 */
+    unsigned io_failed : 1;      /* recv or send returned OTLS_IO_ERROR */
+    unsigned io_blocked : 1;     /* the last recv or send would block */
+    unsigned hello_applied : 1;  /* oti_mbedtls_hello_apply ran */
+    unsigned hostname_is_ip : 1; /* client: hostname is an IP literal */
+    unsigned check_name : 1;     /* client: the DNS name is checked (by mbedTLS) */
+    unsigned check_ip : 1;       /* client: the IP address is checked (by us) */
+    unsigned full_handshake : 1; /* went through the server's Certificate state */
+    unsigned ems : 1;            /* extended master secret, seen in the hellos */
+    unsigned judge_optional : 1; /* server OPTIONAL: fail a bad certificate ourselves */
+    unsigned judged : 1;
+    unsigned vrun_done : 1;   /* depth 0 was seen: the next call starts a new run */
+    unsigned vchain_oom : 1;  /* deeper than we keep: the chain is incomplete */
+    unsigned vtop_self : 1;   /* the run's top certificate signed itself (judged when
+                               * seen: after a failed handshake the nodes may be gone) */
+    unsigned saw_chain : 1;   /* the callback ran: the peer sent certificates */
+    unsigned ip_mismatch : 1; /* the IP check failed */
     /* A copy of sh->conf that this connection alone changes, made only
      * when needed (oti_mbedtls_conf_private); it borrows sh's pointers. */
     mbedtls_ssl_config *conf_private;
@@ -155,24 +181,12 @@ struct oti_mbedtls_conn {
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int io_eof;                               /* recv returned 0 */
-    int io_failed;                            /* recv or send returned OTLS_IO_ERROR */
-    int io_blocked;                           /* the last recv or send would block */
     const struct otls_peer_hello *peer_hello; /* the core's reading of it */
-    int hello_applied;
     /* Names. */
-    char *hostname; /* client: the name checked, for messages */
-    int hostname_is_ip;
-    int check_name; /* client: the DNS name is checked (by mbedTLS) */
-    int check_ip;   /* client: the IP address is checked (by us) */
-    uint8_t ip[16];
-    size_t ip_len;
-    char *sni; /* server: the name the client sent (owned; NULL: none) */
+    char *hostname;            /* client: the name checked, for messages */
+    struct oti_mbedtls_ip *ip; /* client: the address checked; NULL: none */
+    char *sni;                 /* server: the name the client sent (owned; NULL: none) */
     /* Handshake. */
-    int full_handshake; /* went through the server's Certificate state */
-    int ems;            /* extended master secret, seen in the hellos */
-    int judge_optional; /* server OPTIONAL: fail a bad certificate ourselves */
-    int judged;
     /* The chain the verify callback saw, by depth (leaf at 0). Borrowed,
      * not copied (per-connection memory, issue 8): every certificate mbedTLS
      * verifies is a node of the peer's chain, which the session keeps for
@@ -182,13 +196,7 @@ struct oti_mbedtls_conn {
      * failed verification frees the peer's chain (mbedTLS passes it to the
      * session only on success): then only the pointers' values are read. */
     const mbedtls_x509_crt *vchain[OTI_MBEDTLS_MAX_DEPTH];
-    int vdepth;      /* entries of the current run */
-    int vrun_done;   /* depth 0 was seen: the next call starts a new run */
-    int vchain_oom;  /* deeper than we keep: the chain is incomplete */
-    int vtop_self;   /* the run's top certificate signed itself (judged when
-                      * seen: after a failed handshake the nodes may be gone) */
-    int saw_chain;   /* the callback ran: the peer sent certificates */
-    int ip_mismatch; /* the IP check failed */
+    int vdepth; /* entries of the current run */
     /* Resumption: a client's chain the server sent in the original
      * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
      * server's client chain (mbedtls_tickets.c). */
@@ -277,7 +285,8 @@ int oti_mbedtls_crt_copy(mbedtls_x509_crt *dst, const mbedtls_x509_crt *src);
 /* mbedtls_verify.c */
 int oti_mbedtls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c);
-/* Client: sets up the IP-address check; 0, or -1 when name is no IP. */
+/* Client: sets up the IP-address check; 0, -1 when name is no IP, -2
+ * when out of memory. */
 int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name);
 /* Verifies chain again (a resumed session) and records it. 0 when it
  * verifies. */

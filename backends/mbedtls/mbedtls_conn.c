@@ -32,10 +32,13 @@ static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbe
     if (c->hostname == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     memcpy(c->hostname, p->hostname, len);
-    c->hostname_is_ip = p->hostname_is_ip;
+    c->hostname_is_ip = !!p->hostname_is_ip;
     int check = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
     if (p->hostname_is_ip) {
-        if (check && oti_mbedtls_ip_parse(c, p->hostname) != 0)
+        int r = check ? oti_mbedtls_ip_parse(c, p->hostname) : 0;
+        if (r == -2)
+            return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
+        if (r != 0)
             return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "'%.160s' is not an IP address",
                                    p->hostname);
         c->check_ip = check;
@@ -138,6 +141,7 @@ void oti_mbedtls_conn_free(void *conn)
 #endif
     oti_mbedtls_free(c->suites_by_client);
     oti_mbedtls_free(c->hostname);
+    oti_mbedtls_free(c->ip);
     /* The master secret among the rest. */
     mbedtls_platform_zeroize(c, sizeof *c);
 }

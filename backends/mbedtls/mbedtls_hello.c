@@ -55,7 +55,7 @@ void oti_mbedtls_hello_apply(struct oti_mbedtls_conn *c)
     c->hello_applied = 1;
     /* mbedTLS offers the extended master secret and accepts it whenever
      * the peer does, so the peer's hello decides. */
-    c->ems = h->extended_master_secret;
+    c->ems = !!h->extended_master_secret;
     if (c->ctx->role != OTLS_SERVER)
         return;
     /* OpenSSL's server (and omnitls's OpenSSL backend) goes on without ALPN
