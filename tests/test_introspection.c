@@ -428,3 +428,48 @@ ParameterizedTest(struct th_cell *cell, introspection, cipher_pin)
     }
     th_pair_free(p);
 }
+
+/* With its default list a server takes the client's order, as OpenSSL
+ * does (no SSL_OP_CIPHER_SERVER_PREFERENCE); mbedTLS always picks by its
+ * own list, so its backend hands it the client's order when that differs
+ * (a private copy of the shared configuration) and leaves it when not. */
+static const struct client_order {
+    const char *list;
+    uint16_t want;
+} client_orders[] = {
+    {"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256", 0xCCA9},
+    {"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305", 0xC02B},
+};
+#define NORDERS ((int)(sizeof client_orders / sizeof client_orders[0]))
+
+static int speaks_tls12(const struct th_cell *cell)
+{
+    return th_cell_speaks(cell, OTLS_TLS1_2);
+}
+
+ParameterizedTestParameters(introspection, client_order_default_server)
+{
+    return th_cells_where(TH_DIM_CROSS, NORDERS, speaks_tls12);
+}
+
+ParameterizedTest(struct th_cell *cell, introspection, client_order_default_server)
+{
+    const struct client_order *k = &client_orders[cell->row];
+    struct th_opts o = th_opts_cell(cell);
+    o.version = OTLS_TLS1_2;
+    o.key = TPKI_EC;
+    o.pki = th_cell_pki(cell, TPKI_EC);
+    o.client_ciphers = k->list;
+    struct th_pair *p = th_pair_new(&o);
+    th_pair_assert_ok(p);
+    otls_conn *ends[2] = {p->client, p->server};
+    for (int i = 0; i < 2; i++) {
+        otls_cipher_info c;
+        memset(&c, 0, sizeof c);
+        otls_status st = otls_cipher(ends[i], &c);
+        cr_assert(st == OTLS_OK && c.iana_id == k->want,
+                  "%s: client list %s: %s negotiated 0x%04X (%s), expected 0x%04X", p->desc,
+                  k->list, i ? "server" : "client", c.iana_id, otls_status_name(st), k->want);
+    }
+    th_pair_free(p);
+}

@@ -57,8 +57,9 @@ void oti_free(void *ptr);
 #define oti_mbedtls_free mbedtls_free
 #endif
 
-/* Longest chain the verify callback records (mbedTLS stops well before). */
-#define OTI_MBEDTLS_MAX_DEPTH 16
+/* Longest chain the verify callback records: mbedTLS's own limit (it
+ * refuses longer chains before calling back), so nothing is cut. */
+#define OTI_MBEDTLS_MAX_DEPTH MBEDTLS_X509_MAX_VERIFY_CHAIN_SIZE
 
 /* This side's certificate chain and key, shared by the context and the
  * connections made while it was current, so that replacing it never pulls
@@ -71,9 +72,29 @@ struct oti_mbedtls_own {
 
 #define OTI_MBEDTLS_MAX_GROUPS 8
 
-/* Context state: the core allocates it zeroed (ctx_size bytes). Each
- * connection builds its own mbedtls_ssl_config from it, so that callbacks
- * reach the connection and a connection can drop ALPN on its own. */
+/* One mbedtls_ssl_config shared by the connections made from one
+ * generation of a context's configuration (per-connection memory, issue 8:
+ * 416 bytes each on x86-64). Built on the first connection after the
+ * context changed; a change drops the context's reference, so live
+ * connections keep the configuration they were made with. It owns copies
+ * of the lists the mbedTLS configuration points to. */
+struct oti_mbedtls_shared {
+    atomic_int refs;
+    int conf_ready;
+    mbedtls_ssl_config conf;
+    struct oti_mbedtls_own *own; /* a reference, or NULL */
+    int *suites;                 /* zero-terminated IANA ids */
+    int custom_suites;           /* the list came from the configuration */
+    const char **alpn;           /* NULL-terminated; NULL: off */
+    char *alpn_store;
+#if OTI_MBEDTLS_V3
+    uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1];
+#else
+    mbedtls_ecp_group_id groups[OTI_MBEDTLS_MAX_GROUPS + 1];
+#endif
+};
+
+/* Context state: the core allocates it zeroed (ctx_size bytes). */
 struct oti_mbedtls_ctx {
     otls_role role;
     int ready; /* ctx_init ran: the objects below are initialised */
@@ -104,6 +125,9 @@ struct oti_mbedtls_ctx {
     uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1]; /* IANA ids, zero-terminated */
     size_t group_count;                          /* 0: mbedTLS's default */
     uint32_t sessions;                           /* OTLS_SESSION_* */
+    /* The configuration connections share; NULL until the first
+     * connection after a change (mbedtls_config.c). */
+    _Atomic(struct oti_mbedtls_shared *) shared;
 };
 
 /* One direction's bytes, kept until the handshake is over. */
@@ -111,6 +135,12 @@ struct oti_mbedtls_tap {
     unsigned char *buf;
     size_t len, cap;
     int overflow; /* too big or out of memory: nothing usable */
+};
+
+/* A client's IP address to check, allocated only for IP literals. */
+struct oti_mbedtls_ip {
+    size_t len; /* 4 or 16 */
+    uint8_t addr[16];
 };
 
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
@@ -121,42 +151,42 @@ int oti_mbedtls_resume_chain_reset(struct oti_mbedtls_conn *c);
 
 struct oti_mbedtls_conn {
     struct oti_mbedtls_ctx *ctx;
-    mbedtls_ssl_config conf;
+    struct oti_mbedtls_shared *sh; /* a reference: the configuration */
     mbedtls_ssl_context ssl;
-    int conf_ready, ssl_ready;
-    struct oti_mbedtls_own *own; /* a reference, or NULL */
-    int *suites;                 /* copy of the context's list */
-    int *suites_by_client;       /* server, default list: client's order */
-    int custom_suites;           /* the list came from the configuration */
-    const char **alpn;           /* copy of the context's list */
-    char *alpn_store;
-#if OTI_MBEDTLS_V3
-    uint16_t groups[OTI_MBEDTLS_MAX_GROUPS + 1]; /* copy of the context's list */
-#else
-    mbedtls_ecp_group_id groups[OTI_MBEDTLS_MAX_GROUPS + 1];
-#endif
+    /* Flags as single bits (per-connection RAM, issue 9: 17 ints were 68
+     * bytes); every assignment is 0 or 1. */
+    unsigned ssl_ready : 1;
+    unsigned io_eof : 1;         /* recv returned 0 */
+    unsigned io_failed : 1;      /* recv or send returned OTLS_IO_ERROR */
+    unsigned io_blocked : 1;     /* the last recv or send would block */
+    unsigned hello_applied : 1;  /* oti_mbedtls_hello_apply ran */
+    unsigned hostname_is_ip : 1; /* client: hostname is an IP literal */
+    unsigned check_name : 1;     /* client: the DNS name is checked (by mbedTLS) */
+    unsigned check_ip : 1;       /* client: the IP address is checked (by us) */
+    unsigned full_handshake : 1; /* went through the server's Certificate state */
+    unsigned ems : 1;            /* extended master secret, seen in the hellos */
+    unsigned judge_optional : 1; /* server OPTIONAL: fail a bad certificate ourselves */
+    unsigned judged : 1;
+    unsigned vrun_done : 1;   /* depth 0 was seen: the next call starts a new run */
+    unsigned vchain_oom : 1;  /* deeper than we keep: the chain is incomplete */
+    unsigned vtop_self : 1;   /* the run's top certificate signed itself (judged when
+                               * seen: after a failed handshake the nodes may be gone) */
+    unsigned saw_chain : 1;   /* the callback ran: the peer sent certificates */
+    unsigned ip_mismatch : 1; /* the IP check failed */
+    /* A copy of sh->conf that this connection alone changes, made only
+     * when needed (oti_mbedtls_conf_private); it borrows sh's pointers. */
+    mbedtls_ssl_config *conf_private;
+    int *suites_by_client; /* server, default list: client's order */
     /* Transport. */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int io_eof;                               /* recv returned 0 */
-    int io_failed;                            /* recv or send returned OTLS_IO_ERROR */
-    int io_blocked;                           /* the last recv or send would block */
     const struct otls_peer_hello *peer_hello; /* the core's reading of it */
-    int hello_applied;
     /* Names. */
-    char *hostname; /* client: the name checked, for messages */
-    int hostname_is_ip;
-    int check_name; /* client: the DNS name is checked (by mbedTLS) */
-    int check_ip;   /* client: the IP address is checked (by us) */
-    uint8_t ip[16];
-    size_t ip_len;
-    char *sni; /* server: the name the client sent (owned; NULL: none) */
+    char *hostname;            /* client: the name checked, for messages */
+    struct oti_mbedtls_ip *ip; /* client: the address checked; NULL: none */
+    char *sni;                 /* server: the name the client sent (owned; NULL: none) */
     /* Handshake. */
-    int full_handshake; /* went through the server's Certificate state */
-    int ems;            /* extended master secret, seen in the hellos */
-    int judge_optional; /* server OPTIONAL: fail a bad certificate ourselves */
-    int judged;
     /* The chain the verify callback saw, by depth (leaf at 0). Borrowed,
      * not copied (per-connection memory, issue 8): every certificate mbedTLS
      * verifies is a node of the peer's chain, which the session keeps for
@@ -166,22 +196,11 @@ struct oti_mbedtls_conn {
      * failed verification frees the peer's chain (mbedTLS passes it to the
      * session only on success): then only the pointers' values are read. */
     const mbedtls_x509_crt *vchain[OTI_MBEDTLS_MAX_DEPTH];
-    int vdepth;      /* entries of the current run */
-    int vrun_done;   /* depth 0 was seen: the next call starts a new run */
-    int vchain_oom;  /* deeper than we keep: the chain is incomplete */
-    int vtop_self;   /* the run's top certificate signed itself (judged when
-                      * seen: after a failed handshake the nodes may be gone) */
-    int saw_chain;   /* the callback ran: the peer sent certificates */
-    int ip_mismatch; /* the IP check failed */
+    int vdepth; /* entries of the current run */
     /* Resumption: a client's chain the server sent in the original
      * handshake (mbedTLS keeps only the leaf in a session); a TLS 1.3
      * server's client chain (mbedtls_tickets.c). */
     mbedtls_x509_crt *resume_chain; /* owned; NULL until a session needs one */
-    /* Exporter inputs, from the key-export callback (2.28). The master
-     * secret is not copied: the session keeps it (ssl.session->master). */
-    unsigned char randoms[64]; /* client_random || server_random */
-    int prf_type;
-    int have_keys;
     /* A write that returned WANT_* resumes after the bytes already taken. */
     size_t wr_done;
 #if OTI_MBEDTLS_HAVE_FINISHED13
@@ -229,8 +248,12 @@ int oti_mbedtls_finished13(struct oti_mbedtls_conn *c);
 #endif
 
 /* mbedtls_tickets.c */
-/* Server: the ticket callbacks of one connection's configuration. */
-void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
+/* Server: the ticket callbacks of a configuration. */
+void oti_mbedtls_tickets_conf(struct oti_mbedtls_ctx *x, mbedtls_ssl_config *conf);
+/* Server: the connection needs its own configuration for the tickets'
+ * callbacks (3.6's TLS 1.3 ticket chains), which then get c. */
+int oti_mbedtls_tickets_private(const struct oti_mbedtls_ctx *x);
+void oti_mbedtls_tickets_conn(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf);
 void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x);
 #if OTI_MBEDTLS_TICKET_CHAINS
 void oti_mbedtls_tlock_init(struct oti_mbedtls_ctx *x);
@@ -262,7 +285,8 @@ int oti_mbedtls_crt_copy(mbedtls_x509_crt *dst, const mbedtls_x509_crt *src);
 /* mbedtls_verify.c */
 int oti_mbedtls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c);
-/* Client: sets up the IP-address check; 0, or -1 when name is no IP. */
+/* Client: sets up the IP-address check; 0, -1 when name is no IP, -2
+ * when out of memory. */
 int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name);
 /* Verifies chain again (a resumed session) and records it. 0 when it
  * verifies. */
@@ -315,7 +339,22 @@ extern const struct otls_provider otls_provider_mbedtls;
 /* Checks cfg's groups and keeps them in c; on failure c is unchanged. */
 otls_status oti_mbedtls_groups_build(struct oti_mbedtls_ctx *c, const struct otls_ctx_config *cfg,
                                      otls_error *e);
-/* Gives a connection's configuration the context's groups, if any. */
-void oti_mbedtls_groups_conf(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x);
+/* Gives a shared configuration the context's groups, if any. */
+void oti_mbedtls_groups_conf(struct oti_mbedtls_shared *sh, const struct oti_mbedtls_ctx *x);
+
+/* mbedtls_config.c */
+/* A reference to the context's current shared configuration, built when
+ * missing. */
+otls_status oti_mbedtls_shared_get(struct oti_mbedtls_ctx *x, struct oti_mbedtls_shared **out,
+                                   otls_error *e);
+void oti_mbedtls_shared_unref(struct oti_mbedtls_shared *sh);
+/* The context changed: the next connection builds a new configuration. */
+void oti_mbedtls_shared_drop(struct oti_mbedtls_ctx *x);
+/* The configuration this connection uses. */
+const mbedtls_ssl_config *oti_mbedtls_conf(const struct oti_mbedtls_conn *c);
+/* A copy of the shared configuration this connection alone may change
+ * (made on first call; the connection's ssl uses it from then on); NULL
+ * when out of memory. */
+mbedtls_ssl_config *oti_mbedtls_conf_private(struct oti_mbedtls_conn *c);
 
 #endif

@@ -104,6 +104,7 @@ otls_status oti_mbedtls_ctx_set_own_chain(void *ctx, const otls_der *chain, size
     /* Connections made earlier keep their reference to the old one. */
     oti_mbedtls_own_unref(c->own);
     c->own = own;
+    oti_mbedtls_shared_drop(c); /* the next connection takes the new chain */
     return OTLS_OK;
 }
 

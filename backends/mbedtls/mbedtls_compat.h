@@ -66,11 +66,14 @@
 #define OTI_MBEDTLS_HAVE_FINISHED13 0
 #endif
 
-/* The RFC 5705/8446 exporter: 2.28 through the key-export callback and
- * mbedtls_ssl_tls_prf, 3.6 through mbedtls_ssl_export_keying_material. */
+/* The RFC 5705/8446 exporter: 2.28 through mbedtls_ssl_tls_prf with the
+ * randoms its transform keeps for context serialization (2.28's key-export
+ * callback is per configuration and gets no ssl: it cannot reach a
+ * connection whose configuration is shared), 3.6 through
+ * mbedtls_ssl_export_keying_material. */
 #if OTI_MBEDTLS_V3 && defined(MBEDTLS_SSL_KEYING_MATERIAL_EXPORT)
 #define OTI_MBEDTLS_HAVE_EXPORTER 1
-#elif !OTI_MBEDTLS_V3 && defined(MBEDTLS_SSL_EXPORT_KEYS)
+#elif !OTI_MBEDTLS_V3 && defined(MBEDTLS_SSL_CONTEXT_SERIALIZATION)
 #define OTI_MBEDTLS_HAVE_EXPORTER 1
 #else
 #define OTI_MBEDTLS_HAVE_EXPORTER 0

@@ -97,6 +97,7 @@ void oti_mbedtls_ctx_free(void *ctx)
         mbedtls_ctr_drbg_free(&c->drbg);
         mbedtls_entropy_free(&c->entropy);
     }
+    oti_mbedtls_shared_drop(c);
     oti_mbedtls_own_unref(c->own);
     oti_mbedtls_free(c->suites);
     oti_mbedtls_free((void *)c->alpn);
@@ -187,5 +188,6 @@ otls_status oti_mbedtls_ctx_configure(void *ctx, const struct otls_ctx_config *c
      * version at 1.2 (a client would offer 1.3 without a suite for it). */
     if (!has_tls13 && c->min_version <= 0x0303)
         c->max_version = 0x0303;
+    oti_mbedtls_shared_drop(c); /* the next connection takes the new settings */
     return OTLS_OK;
 }

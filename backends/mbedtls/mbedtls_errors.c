@@ -113,11 +113,12 @@ static uint32_t verify_flags(const struct oti_mbedtls_conn *c)
 static int no_shared_suite(const struct oti_mbedtls_conn *c)
 {
     const struct otls_peer_hello *h = c->peer_hello;
-    if (c->ctx->role != OTLS_SERVER || h == NULL || !h->complete || c->suites == NULL)
+    if (c->ctx->role != OTLS_SERVER || h == NULL || !h->complete || c->sh == NULL)
         return 0;
+    const int *suites = c->sh->suites;
     for (size_t i = 0; i < h->suite_count; i++)
-        for (size_t k = 0; c->suites[k] != 0; k++)
-            if (c->suites[k] == (int)h->suites[i])
+        for (size_t k = 0; suites[k] != 0; k++)
+            if (suites[k] == (int)h->suites[i])
                 return 0;
     return 1;
 }

@@ -6,6 +6,10 @@
 
 #include "mbedtls_backend.h"
 
+#if !OTI_MBEDTLS_V3 && OTI_MBEDTLS_HAVE_EXPORTER
+#include <mbedtls/ssl_internal.h> /* mbedtls_ssl_transform: the randoms */
+#endif
+
 const mbedtls_x509_crt *oti_mbedtls_peer_crt(const struct oti_mbedtls_conn *c)
 {
     /* A resumed client: mbedTLS kept only the leaf of the original chain;
@@ -80,7 +84,7 @@ otls_status oti_mbedtls_session(void *conn, struct otls_session_facts *out)
      * sessions too. */
     out->peer_verified = oti_mbedtls_peer_crt(c) != NULL &&
                          mbedtls_ssl_get_verify_result(ssl) == 0 &&
-                         c->conf.OTI_MBEDTLS_F(authmode) != MBEDTLS_SSL_VERIFY_NONE;
+                         oti_mbedtls_conf(c)->OTI_MBEDTLS_F(authmode) != MBEDTLS_SSL_VERIFY_NONE;
     copy_text(out->alpn, sizeof out->alpn, mbedtls_ssl_get_alpn_protocol(ssl));
     if (c->ctx->role == OTLS_SERVER)
         copy_text(out->server_name, sizeof out->server_name, c->sni ? c->sni : "");
@@ -148,15 +152,25 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
         return oti_mbedtls_lib_error(e, OTLS_ERR_TLS, ret, "keying material export failed");
     return OTLS_OK;
 }
-#else
+#elif OTI_MBEDTLS_HAVE_EXPORTER
 otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *context,
                                size_t context_len, uint8_t *out, size_t out_len, otls_error *e)
 {
     struct oti_mbedtls_conn *c = conn;
     if (!c->ssl_ready)
         return otls_error_setf(e, OTLS_ERR_STATE, "connection was not initialised");
-    if (!c->have_keys || c->ssl.session == NULL)
-        return otls_error_setf(e, OTLS_ERR_STATE, "the key material was not captured");
+    /* The established transform keeps both randoms (server's first) for
+     * context serialization: read there rather than captured by 2.28's
+     * key-export callback, which the shared configuration cannot route to
+     * a connection. */
+    const mbedtls_ssl_transform *t = c->ssl.transform;
+    const mbedtls_ssl_ciphersuite_t *info =
+        c->ssl.session ? mbedtls_ssl_ciphersuite_from_id(c->ssl.session->ciphersuite) : NULL;
+    if (t == NULL || info == NULL || c->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER)
+        return otls_error_setf(e, OTLS_ERR_STATE, "the key material is not established");
+    /* TLS 1.2's PRF hash, as mbedTLS picks it (ssl_set_handshake_prfs). */
+    mbedtls_tls_prf_types prf =
+        info->mac == MBEDTLS_MD_SHA384 ? MBEDTLS_SSL_TLS_PRF_SHA384 : MBEDTLS_SSL_TLS_PRF_SHA256;
     if (context != NULL && context_len > 0xffff)
         return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "exporter context too long");
     /* RFC 5705: PRF(master, label, client_random + server_random
@@ -166,19 +180,19 @@ otls_status oti_mbedtls_export(void *conn, const char *label, const uint8_t *con
     unsigned char *seed = oti_mbedtls_calloc(1, seed_len);
     if (seed == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
-    memcpy(seed, c->randoms, 64);
+    memcpy(seed, t->randbytes + 32, 32); /* client_random */
+    memcpy(seed + 32, t->randbytes, 32); /* server_random */
     if (context != NULL) {
         seed[64] = (unsigned char)(context_len >> 8);
         seed[65] = (unsigned char)(context_len & 0xff);
         if (context_len > 0)
             memcpy(seed + 66, context, context_len);
     }
-    /* The established session's master secret: the one the key-export
-     * callback saw, for a full and a resumed handshake alike. */
+    /* The established session's master secret, for a full and a resumed
+     * handshake alike. */
     const unsigned char *master = c->ssl.session->master;
-    int ret =
-        mbedtls_ssl_tls_prf((mbedtls_tls_prf_types)c->prf_type, master,
-                            sizeof c->ssl.session->master, label, seed, seed_len, out, out_len);
+    int ret = mbedtls_ssl_tls_prf(prf, master, sizeof c->ssl.session->master, label, seed, seed_len,
+                                  out, out_len);
     mbedtls_platform_zeroize(seed, seed_len);
     oti_mbedtls_free(seed);
     if (ret != 0)

@@ -1,6 +1,6 @@
 /* Key-exchange groups and session resumption settings. mbedTLS takes a
  * group list per mbedtls_ssl_config: 2.28 as ECP group ids, 3.x as IANA
- * ids; each connection keeps its own copy, as it does for suites. */
+ * ids; the shared configuration keeps its own copy, as it does for suites. */
 #include <string.h>
 
 #include <mbedtls/ecp.h>
@@ -24,7 +24,7 @@ otls_status oti_mbedtls_groups_build(struct oti_mbedtls_ctx *c, const struct otl
     return OTLS_OK;
 }
 
-void oti_mbedtls_groups_conf(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x)
+void oti_mbedtls_groups_conf(struct oti_mbedtls_shared *c, const struct oti_mbedtls_ctx *x)
 {
     if (x->group_count == 0)
         return;

@@ -106,11 +106,12 @@ otls_status oti_mbedtls_enabled_suites(void *conn, uint16_t *out, size_t cap, si
 {
     const struct oti_mbedtls_conn *c = conn;
     *count = 0;
-    if (c->suites == NULL)
+    if (c->sh == NULL)
         return OTLS_ERR_STATE;
     /* The server's own order, whatever order the client's offer imposed on
      * this connection. */
-    for (size_t i = 0; c->suites[i] != 0 && *count < cap; i++)
-        out[(*count)++] = (uint16_t)c->suites[i];
+    const int *suites = c->sh->suites;
+    for (size_t i = 0; suites[i] != 0 && *count < cap; i++)
+        out[(*count)++] = (uint16_t)suites[i];
     return OTLS_OK;
 }

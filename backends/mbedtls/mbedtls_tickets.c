@@ -7,7 +7,7 @@
  * context under the ticket's SHA-256 (a small ring: an evicted entry only
  * means a resumed server reports no client certificate); the connection
  * that parses that ticket keeps a copy as its resumed peer chain. The
- * callbacks get the connection (each has its own configuration). */
+ * callbacks get the connection (it has its own copy of the configuration). */
 #include <string.h>
 
 #include <mbedtls/platform.h>
@@ -130,7 +130,23 @@ static int ticket_parse(void *p, mbedtls_ssl_session *s, unsigned char *buf, siz
     return ret;
 }
 
-void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf)
+/* The ticket callbacks get no ssl context, only the configuration's
+ * pointer, and restore() needs the connection: each server connection
+ * with tickets sets them on a private copy of the configuration (3.6
+ * only; the memory target is 2.28's). */
+void oti_mbedtls_tickets_conf(struct oti_mbedtls_ctx *x, mbedtls_ssl_config *conf)
+{
+    (void)x;
+    (void)conf;
+}
+
+int oti_mbedtls_tickets_private(const struct oti_mbedtls_ctx *x)
+{
+    (void)x;
+    return 1;
+}
+
+void oti_mbedtls_tickets_conn(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf)
 {
     mbedtls_ssl_conf_session_tickets_cb(conf, ticket_write, ticket_parse, c);
 }
@@ -147,10 +163,22 @@ void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x)
 }
 #else
 /* No TLS 1.3 (2.28): TLS 1.2 tickets carry the peer's chain. */
-void oti_mbedtls_tickets_conf(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf)
+void oti_mbedtls_tickets_conf(struct oti_mbedtls_ctx *x, mbedtls_ssl_config *conf)
 {
     mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
-                                        &c->ctx->ticket);
+                                        &x->ticket);
+}
+
+int oti_mbedtls_tickets_private(const struct oti_mbedtls_ctx *x)
+{
+    (void)x;
+    return 0;
+}
+
+void oti_mbedtls_tickets_conn(struct oti_mbedtls_conn *c, mbedtls_ssl_config *conf)
+{
+    (void)c;
+    (void)conf;
 }
 
 void oti_mbedtls_tickets_free(struct oti_mbedtls_ctx *x)

@@ -112,16 +112,20 @@ static int ipv6_parse(const char *s, uint8_t out[16])
 
 int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name)
 {
-    if (ipv4_parse(name, c->ip) == 0) {
-        c->ip_len = 4;
-        return 0;
-    }
-    if (ipv6_parse(name, c->ip) == 0) {
-        c->ip_len = 16;
-        return 0;
-    }
-    c->ip_len = 0;
-    return -1;
+    uint8_t addr[16];
+    size_t len;
+    if (ipv4_parse(name, addr) == 0)
+        len = 4;
+    else if (ipv6_parse(name, addr) == 0)
+        len = 16;
+    else
+        return -1;
+    /* Allocated here only: connections to names keep none (issue 9). */
+    if (c->ip == NULL && (c->ip = oti_mbedtls_calloc(1, sizeof *c->ip)) == NULL)
+        return -2;
+    memcpy(c->ip->addr, addr, 16);
+    c->ip->len = len;
+    return 0;
 }
 
 /* The leaf has an iPAddress SAN equal to the address checked (OpenSSL
@@ -132,8 +136,8 @@ static int ip_matches(const struct oti_mbedtls_conn *c, const mbedtls_x509_crt *
         return 0;
     for (const mbedtls_x509_sequence *s = &crt->subject_alt_names; s != NULL; s = s->next) {
         const mbedtls_x509_buf *b = &s->buf;
-        if ((b->tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == SAN_IP_ADDRESS && b->len == c->ip_len &&
-            b->p != NULL && memcmp(b->p, c->ip, c->ip_len) == 0)
+        if ((b->tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == SAN_IP_ADDRESS && c->ip != NULL &&
+            b->len == c->ip->len && b->p != NULL && memcmp(b->p, c->ip->addr, c->ip->len) == 0)
             return 1;
     }
     return 0;

@@ -29,6 +29,11 @@ otls_status oti_openssl_ctx_add_ca(void *ctx, const uint8_t *der, size_t len, ot
     X509 *x = parse_cert(der, len);
     if (x == NULL)
         return oti_openssl_queue_error(e, OTLS_ERR_PARSE, "malformed certificate");
+    /* Fills the certificate's extension cache now, on one thread: OpenSSL
+     * fills it on first use and two handshakes that verify against it at
+     * once can both fill it, one rewriting what the other reads (seen by
+     * ThreadSanitizer in tests/load; openssl/openssl#32609). */
+    (void)X509_check_purpose(x, -1, 0);
     X509_STORE *store = SSL_CTX_get_cert_store(c->ssl_ctx);
     int ok = X509_STORE_add_cert(store, x);
     X509_free(x); /* the store holds its own reference */

@@ -3,7 +3,9 @@
  * on mbedTLS's own configs/config-suite-b.h: TLS 1.2 with ECDHE-ECDSA only,
  * AES-GCM and ChaCha20-Poly1305, P-256, X.509 and PEM; plus what omnitls's
  * introspection needs from mbedTLS: SNI, ALPN, extended master secret and
- * the key-export callback (tls-exporter), renegotiation data (the Finished
+ * the randoms a transform keeps for context serialization (tls-exporter:
+ * the key-export callback is per configuration, and omnitls's connections
+ * share one), renegotiation data (the Finished
  * messages behind tls-unique), session tickets and a server session cache
  * (resumption), error strings. No RSA, DHE, PSK, CBC, SHA-1, TLS 1.3
  * (2.28 has none). Self-contained, like mbedTLS's examples: select it with
@@ -31,7 +33,7 @@
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
 #define MBEDTLS_SSL_ALPN
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
-#define MBEDTLS_SSL_EXPORT_KEYS
+#define MBEDTLS_SSL_CONTEXT_SERIALIZATION
 #define MBEDTLS_SSL_RENEGOTIATION
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 #define MBEDTLS_SSL_SESSION_TICKETS
