@@ -156,6 +156,60 @@ ParameterizedTest(struct th_cell *cell, bad_verify, server_trust)
                  "self-signed certificate");
 }
 
+/* PEM text of DER certificates, for a chain the test has altered. */
+static void pem_append(char **out, size_t *len, const uint8_t *der, size_t n)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t room = *len + 64 + (n + 2) / 3 * 4 + n / 48 + 8;
+    *out = realloc(*out, room);
+    cr_assert(*out != NULL);
+    char *w = *out + *len;
+    w += sprintf(w, "-----BEGIN CERTIFICATE-----\n");
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)der[i] << 16 | (i + 1 < n ? der[i + 1] << 8 : 0) |
+                     (i + 2 < n ? der[i + 2] : 0);
+        *w++ = b64[v >> 18 & 63];
+        *w++ = b64[v >> 12 & 63];
+        *w++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
+        *w++ = i + 2 < n ? b64[v & 63] : '=';
+        if ((i / 3 + 1) % 16 == 0 || i + 3 >= n)
+            *w++ = '\n';
+    }
+    w += sprintf(w, "-----END CERTIFICATE-----\n");
+    *len = (size_t)(w - *out);
+}
+
+ParameterizedTestParameters(bad_verify, server_signature)
+{
+    return th_cells(TH_DIM_VERSION | TH_DIM_KEY, 0);
+}
+
+/* The server's leaf names the right issuer and host, but its signature
+ * does not verify (its last octet changed): every backend must refuse it.
+ * The wolfSSL client checks these signatures through its own PK callbacks
+ * (backends/wolfssl/wolfssl_hooks.c), which this guards. */
+ParameterizedTest(struct th_cell *cell, bad_verify, server_signature)
+{
+    th_require_cell(cell);
+    struct th_opts o = th_opts_cell(cell);
+    struct tpki bad = *(o.pki != NULL ? o.pki : th_pki(cell->key));
+    uint8_t *leaf = malloc(bad.server_der.len);
+    cr_assert(leaf != NULL);
+    memcpy(leaf, bad.server_der.data, bad.server_der.len);
+    leaf[bad.server_der.len - 1] ^= 0x01;
+    char *pem = NULL;
+    size_t len = 0;
+    pem_append(&pem, &len, leaf, bad.server_der.len);
+    pem_append(&pem, &len, bad.inter_der.data, bad.inter_der.len);
+    bad.server_chain_pem.data = (uint8_t *)pem;
+    bad.server_chain_pem.len = len;
+    o.pki = &bad;
+    client_fails("client: server certificate whose signature does not verify", &o, VERIFY_FAILED,
+                 "certificate signature failure");
+    free(pem);
+    free(leaf);
+}
+
 ParameterizedTestParameters(bad_verify, client_cert)
 {
     return th_cells(TH_DIM_VERSION, 0);

@@ -172,6 +172,8 @@ struct oti_mbedtls_conn {
     unsigned vtop_self : 1;   /* the run's top certificate signed itself (judged when
                                * seen: after a failed handshake the nodes may be gone) */
     unsigned saw_chain : 1;   /* the callback ran: the peer sent certificates */
+    unsigned vsig_bad : 1;    /* a certificate's signature does not verify under its
+                               * issuer's key (mbedTLS says only: not trusted) */
     unsigned ip_mismatch : 1; /* the IP check failed */
     /* A copy of sh->conf that this connection alone changes, made only
      * when needed (oti_mbedtls_conf_private); it borrows sh's pointers. */

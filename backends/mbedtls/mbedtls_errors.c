@@ -52,7 +52,9 @@ otls_status oti_mbedtls_verify_error(const struct oti_mbedtls_conn *c, uint32_t 
     int alone = 0;
     if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
         const char *why = "unable to get local issuer certificate";
-        if (chain_ends_self_signed(c, &alone))
+        if (c->vsig_bad)
+            why = "certificate signature failure";
+        else if (chain_ends_self_signed(c, &alone))
             why =
                 alone ? "self-signed certificate" : "self-signed certificate in certificate chain";
         return otls_error_setf(e, OTLS_ERR_VERIFY, "%s: %s", prefix, why);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <mbedtls/asn1.h>
+#include <mbedtls/md.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/platform.h>
 
@@ -18,6 +19,7 @@ void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c)
         c->vchain[i] = NULL;
     c->vdepth = 0;
     c->vtop_self = 0;
+    c->vsig_bad = 0;
     c->vrun_done = 0;
     c->vchain_oom = 0;
 }
@@ -211,6 +213,24 @@ static void record(struct oti_mbedtls_conn *c, const mbedtls_x509_crt *crt, int 
                        memcmp(crt->issuer_raw.p, crt->subject_raw.p, crt->subject_raw.len) == 0;
 }
 
+/* The signature of crt does not verify under the key of parent, its issuer
+ * by name. mbedTLS reports such a certificate as not trusted (it finds no
+ * parent it can use); OpenSSL says "certificate signature failure". */
+static int signature_fails(const mbedtls_x509_crt *crt, const mbedtls_x509_crt *parent)
+{
+    if (crt->issuer_raw.len != parent->subject_raw.len ||
+        memcmp(crt->issuer_raw.p, parent->subject_raw.p, parent->subject_raw.len) != 0)
+        return 0;
+    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(crt->OTI_MBEDTLS_F(sig_md));
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    if (md == NULL || mbedtls_md(md, crt->tbs.p, crt->tbs.len, hash) != 0)
+        return 0; /* cannot tell: leave mbedTLS's answer */
+    mbedtls_pk_context *key = (mbedtls_pk_context *)&parent->pk;
+    return mbedtls_pk_verify_ext(crt->OTI_MBEDTLS_F(sig_pk), crt->OTI_MBEDTLS_F(sig_opts), key,
+                                 crt->OTI_MBEDTLS_F(sig_md), hash, mbedtls_md_get_size(md),
+                                 crt->OTI_MBEDTLS_F(sig).p, crt->OTI_MBEDTLS_F(sig).len) != 0;
+}
+
 /* Called once per certificate, from the trust anchor (highest depth) down
  * to the leaf (depth 0). Never fails: a callback error would make mbedTLS
  * report every flag at once. */
@@ -223,6 +243,11 @@ int oti_mbedtls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *f
     }
     c->saw_chain = 1;
     record(c, crt, depth);
+    /* The issuer was recorded first (top down). */
+    if ((*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) && depth + 1 < c->vdepth &&
+        depth + 1 < OTI_MBEDTLS_MAX_DEPTH && c->vchain[depth + 1] != NULL &&
+        signature_fails(crt, c->vchain[depth + 1]))
+        c->vsig_bad = 1;
     if (depth != 0)
         return 0;
     c->vrun_done = 1;
