@@ -1,9 +1,11 @@
 /* The workloads, the same for every engine: handshakes (one or more
  * client/server thread pairs), bulk transfer, heap per connection. Each run
  * prints one line of key=value pairs for bench/run.sh. */
-#define _POSIX_C_SOURCE 200809L
+/* sched_setaffinity and CPU_SET for --pin. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,7 @@ static _Noreturn void die(const char *what, const char *err)
 
 struct hs_pair {
     int n;
+    int cpu; /* --pin: the one CPU of this pair's two threads; -1: any */
     int pipe[2];
     int done[2]; /* client -> server: this handshake is over on my side */
     char err[ERR_LEN];
@@ -71,6 +74,13 @@ static void *hs_client(void *arg)
     struct hs_pair *p = arg;
     char err[ERR_LEN];
     pthread_t srv;
+    if (p->cpu >= 0) { /* before the server thread, which inherits it */
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(p->cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0)
+            die("hs --pin", strerror(errno));
+    }
     if (pthread_create(&srv, NULL, hs_server, p) != 0)
         die("hs", "pthread_create failed");
     for (int i = 0; i < p->n; i++) {
@@ -105,7 +115,7 @@ static double cpu_seconds(void)
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
-static int run_hs(int n, int threads)
+static int run_hs(int n, int threads, int pin)
 {
     struct hs_pair pairs[16];
     pthread_t th[16];
@@ -114,6 +124,7 @@ static int run_hs(int n, int threads)
     for (int t = 0; t < threads; t++) {
         memset(&pairs[t], 0, sizeof pairs[t]);
         pairs[t].n = n;
+        pairs[t].cpu = pin ? t % (int)sysconf(_SC_NPROCESSORS_ONLN) : -1;
         if (pipe(pairs[t].pipe) != 0 || pipe(pairs[t].done) != 0)
             die("hs", strerror(errno));
     }
@@ -132,9 +143,9 @@ static int run_hs(int n, int threads)
         close(pairs[t].done[0]);
         close(pairs[t].done[1]);
     }
-    printf("mode=hs engine=%s handshakes=%d threads=%d seconds=%.6f hs_per_s=%.2f "
+    printf("mode=hs engine=%s handshakes=%d threads=%d pinned=%d seconds=%.6f hs_per_s=%.2f "
            "cpu_us_per_hs=%.1f\n",
-           bench_engine.name, n * threads, threads, s, (double)(n * threads) / s,
+           bench_engine.name, n * threads, threads, pin, s, (double)(n * threads) / s,
            cpu * 1e6 / (n * threads));
     return 0;
 }
@@ -306,7 +317,9 @@ static _Noreturn void usage(void)
 {
     fprintf(stderr,
             "usage: bench_%s MODE --pki DIR [--tls 1.2|1.3] [--backend NAME]\n"
-            "  hs   [--n N] [--threads T]   N full handshakes per client/server thread pair\n"
+            "  hs   [--n N] [--threads T] [--pin 0|1]\n"
+            "                               N full handshakes per client/server thread pair;\n"
+            "                               --pin 1: each pair's two threads on one CPU\n"
             "  bulk [--bytes B] [--chunk C] B bytes client -> server in C-byte writes\n"
             "  mem  [--n N]                 heap bytes per established connection\n"
             "  version                      the TLS stack's version\n",
@@ -317,7 +330,7 @@ static _Noreturn void usage(void)
 int main(int argc, char **argv)
 {
     struct bench_cfg cfg = {0};
-    long n = 100, threads = 1;
+    long n = 100, threads = 1, pin = 0;
     unsigned long long bytes = 256ull << 20;
     size_t chunk = 16384;
     if (argc < 2)
@@ -339,6 +352,8 @@ int main(int argc, char **argv)
             n = strtol(v, NULL, 10);
         else if (strcmp(a, "--threads") == 0)
             threads = strtol(v, NULL, 10);
+        else if (strcmp(a, "--pin") == 0)
+            pin = strtol(v, NULL, 10) != 0;
         else if (strcmp(a, "--bytes") == 0)
             bytes = strtoull(v, NULL, 10);
         else if (strcmp(a, "--chunk") == 0)
@@ -366,7 +381,7 @@ int main(int argc, char **argv)
         die("init", err);
     int rc;
     if (strcmp(mode, "hs") == 0)
-        rc = run_hs((int)n, (int)threads);
+        rc = run_hs((int)n, (int)threads, (int)pin);
     else if (strcmp(mode, "bulk") == 0)
         rc = run_bulk(bytes, chunk);
     else if (strcmp(mode, "mem") == 0)
