@@ -10,15 +10,14 @@
 
 #include "mbedtls_backend.h"
 
+/* One out-of-line copy of the provider helper for the whole backend
+ * (embedded code size). */
 otls_status oti_mbedtls_error_setf(otls_error *e, otls_status code, const char *fmt, ...)
 {
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        OTLS_PROVIDER_VSNPRINTF(e->message, sizeof e->message, fmt, ap);
-        va_end(ap);
-        e->code = code;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    otls_error_vsetf(e, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 

@@ -201,16 +201,25 @@ struct otls_provider {
     otls_status (*digest)(enum otls_hash alg, const uint8_t *data, size_t len, uint8_t *out);
 };
 
+/* Helper for backends: fills e->message like vprintf and returns code
+ * (for a backend's own out-of-line wrapper). */
+static inline otls_status otls_error_vsetf(otls_error *e, otls_status code, const char *fmt,
+                                           va_list ap)
+{
+    if (e) {
+        OTLS_PROVIDER_VSNPRINTF(e->message, sizeof e->message, fmt, ap);
+        e->code = code;
+    }
+    return code;
+}
+
 /* Helper for backends: fills e->message like printf and returns code. */
 static inline otls_status otls_error_setf(otls_error *e, otls_status code, const char *fmt, ...)
 {
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        OTLS_PROVIDER_VSNPRINTF(e->message, sizeof e->message, fmt, ap);
-        va_end(ap);
-        e->code = code;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    otls_error_vsetf(e, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 
