@@ -212,7 +212,8 @@ struct bulk_reader {
 static void *bulk_read(void *arg)
 {
     struct bulk_reader *r = arg;
-    static unsigned char buf[1 << 16];
+    /* Page-aligned for the reason the writer's buffer is (below). */
+    static _Alignas(4096) unsigned char buf[1 << 16];
     unsigned long long got_total = 0;
     while (got_total < r->total) {
         size_t got = 0;
