@@ -17,11 +17,14 @@
 #              config after mbedTLS's config-suite-b.h (rows fw-OFF,
 #              fw-COMPACT): what the linked mbedTLS cannot do is compiled
 #              out of omnitls too (the cipher-suite table, for one).
+# --files: also each object's share of the linked bytes (from the linker map).
 # Environment: SIZE_DIR (default: build-size in the tree).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${SIZE_DIR:-$here/build-size}
+files=0
+[ "${1:-}" = --files ] && files=1
 mkdir -p "$out"
 cc=arm-none-eabi-gcc
 command -v $cc >/dev/null || { echo "embedded-size: $cc not found (apt-get install gcc-arm-none-eabi)" >&2; exit 1; }
@@ -81,7 +84,7 @@ PY
     } >"$obj/keep.c"
     $cc -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections -c "$obj/keep.c" -o "$obj/keep.o"
     $cc -mcpu=cortex-m4 -mthumb -nostdlib -Wl,--gc-sections -Wl,-e,_start \
-        -Wl,--unresolved-symbols=ignore-all -o "$obj/linked.elf" "$obj"/*.o
+        -Wl,--unresolved-symbols=ignore-all -Wl,-Map="$obj/linked.map" -o "$obj/linked.elf" "$obj"/*.o
     # keep.o's own bytes (the table: 4 bytes a function, and _start) are
     # taken off the linked sizes.
     python3 - "$label" "$obj" <<'PY'
@@ -114,6 +117,26 @@ for name, s in (("objects", total), ("linked", linked)):
           % (decoder, name, s["text"], s["rodata"], s["text"] + s["rodata"],
              (s["text"] + s["rodata"]) / 1024.0, s["data"], s["bss"]))
 PY
+    [ $files = 1 ] && python3 - "$obj/linked.map" <<'PY'
+import collections, re, sys
+# Input sections kept in the output: a name line may wrap before its
+# address/size/object columns.
+size = collections.Counter()
+pending = None
+text = open(sys.argv[1]).read().split("Linker script and memory map", 1)[1]
+for line in text.splitlines():
+    m = re.match(r"^ (\.(?:text|rodata)\S*)\s*$", line)
+    if m:
+        pending = m.group(1)
+        continue
+    m = re.match(r"^ (\.(?:text|rodata)\S*)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+\.o)$", line)
+    if m and (m.group(1) or pending) and not m.group(3).endswith("keep.o"):
+        size[m.group(3).rsplit("/", 1)[-1][:-2]] += int(m.group(2), 16)
+    pending = None
+for name, n in size.most_common():
+    print("    %6d  %s" % (n, name))
+PY
+    return 0
 }
 
 # Per-connection RAM: struct sizes in the target's layout (the OFF build's
