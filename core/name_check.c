@@ -396,7 +396,7 @@ static bool read_tbs(const uint8_t *der, size_t len, struct oti_tlv *subject, st
         !oti_der_expect(&p, end, OTI_DER_SEQUENCE, &t)) /* subjectPublicKeyInfo */
         return false;
     exts->len = 0;
-    exts->value = NULL;
+    exts->value = end; /* none: empty, never NULL (NULL + 0 is undefined) */
     while (p < end) {
         if (!oti_der_next(&p, end, &t))
             return false;
@@ -418,7 +418,7 @@ static bool find_san(const struct oti_tlv *exts, struct oti_tlv *san)
     static const uint8_t oid_san[] = {0x55, 0x1d, 0x11}; /* 2.5.29.17 */
     const uint8_t *p = exts->value, *end = exts->value + exts->len;
     san->len = 0;
-    san->value = NULL;
+    san->value = end; /* none: empty */
     bool seen = false;
     while (p < end) {
         struct oti_tlv ext, oid, t;

@@ -69,26 +69,12 @@ struct val {
     size_t len;
 };
 
-#define DNS(s)                                                                                     \
-    {                                                                                              \
-        0x82, s, 0                                                                                 \
-    }
-#define IP4(a, b, c, d)                                                                            \
-    {                                                                                              \
-        0x87, (const char[]){a, b, c, d}, 4                                                        \
-    }
-#define IPB(s)                                                                                     \
-    {                                                                                              \
-        0x87, s, sizeof(s) - 1                                                                     \
-    } /* address bytes from a string literal */
-#define UTF8(s)                                                                                    \
-    {                                                                                              \
-        0x0c, s, 0                                                                                 \
-    }
-#define PRINTABLE(s)                                                                               \
-    {                                                                                              \
-        0x13, s, 0                                                                                 \
-    }
+#define DNS(s) ((struct val){0x82, s, 0})
+#define IP4(a, b, c, d) ((struct val){0x87, (const char[]){a, b, c, d}, 4})
+/* Address bytes from a string literal. */
+#define IPB(s) ((struct val){0x87, s, sizeof(s) - 1})
+#define UTF8(s) ((struct val){0x0c, s, 0})
+#define PRINTABLE(s) ((struct val){0x13, s, 0})
 
 struct cert_spec {
     struct val cn[3]; /* common names (tag 0: none) */
@@ -431,9 +417,9 @@ Test(name_check, generated_against_openssl)
         bool as_cn = rnd(4) == 0;
         struct cert_spec s = {.san = !as_cn};
         if (as_cn)
-            s.cn[0] = (struct val)UTF8(pat);
+            s.cn[0] = UTF8(pat);
         else
-            s.names[0] = (struct val)DNS(pat);
+            s.names[0] = DNS(pat);
         size_t len = make_cert(&s, der, sizeof der);
         enum oti_name_result r = oti_name_check(der, len, host, NULL, 0);
         int ref = openssl_says(der, len, host, NULL, 0);
