@@ -89,7 +89,16 @@ function(otls_add_plugin name)
   set(entry "${CMAKE_CURRENT_BINARY_DIR}/plugin_entry_${name}.c")
   set(OTI_PLUGIN_NAME ${name})
   configure_file("${PROJECT_SOURCE_DIR}/core/plugin_entry.c.in" "${entry}" @ONLY)
-  add_library(omnitls-${name} MODULE "${entry}" $<TARGET_OBJECTS:otls_backend_${name}>)
+  # Core rules a backend calls (its OTI_CORE_SOURCES, e.g. name_check.c):
+  # linked in, it reaches the library's; as a plugin it may not, so the
+  # module gets its own copy.
+  get_target_property(core_sources otls_backend_${name} OTI_CORE_SOURCES)
+  if(NOT core_sources)
+    set(core_sources "")
+  endif()
+  list(TRANSFORM core_sources PREPEND "${PROJECT_SOURCE_DIR}/core/")
+  add_library(omnitls-${name} MODULE "${entry}" $<TARGET_OBJECTS:otls_backend_${name}>
+    ${core_sources})
   target_include_directories(omnitls-${name} PRIVATE ${PROJECT_SOURCE_DIR}/include)
   target_compile_options(omnitls-${name} PRIVATE ${OTLS_WARNINGS} -fvisibility=hidden)
   target_link_libraries(omnitls-${name} PRIVATE

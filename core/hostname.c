@@ -26,8 +26,8 @@ static bool is_ipv4(const char *s)
 
 static bool is_ipv6(const char *s)
 {
-    /* Hex groups and colons, optionally ending in dotted IPv4; the backend's
-     * own parser does the exact check. */
+    /* Hex groups and colons, optionally ending in dotted IPv4; the exact
+     * check is the backend's (oti_ip_parse of name_check.c, or its stack's). */
     if (strchr(s, ':') == NULL)
         return false;
     return strspn(s, "0123456789abcdefABCDEF:.") == strlen(s);

@@ -3,12 +3,16 @@
  * what must hold for any input: a refusal carries a one-line reason and no
  * certificate; an accepted certificate renders to ASCII JSON (ensure_ascii)
  * of the length reported, identically on a second decode. The input also
- * goes through otls_cert_decode_pem (and so the core's PEM reader). */
+ * goes through otls_cert_decode_pem (and so the core's PEM reader), and
+ * through the client's name check (core/name_check.c), which reads the
+ * same DER with its own walk. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <omnitls/cert.h>
+
+#include "name_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +52,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     otls_cert *c = NULL;
     otls_error err;
+    /* Any answer but a crash; a host name never gets an IP mismatch, an
+     * address never a name mismatch. */
+    static const uint8_t ip4[4] = {127, 0, 0, 1};
+    enum oti_name_result nr = oti_name_check(data, size, "www.example.com", NULL, 0);
+    require(nr == OTI_NAME_MALFORMED || nr == OTI_NAME_MATCH || nr == OTI_NAME_MISMATCH);
+    nr = oti_name_check(data, size, "127.0.0.1", ip4, sizeof ip4);
+    require(nr == OTI_NAME_MALFORMED || nr == OTI_NAME_MATCH || nr == OTI_NAME_IP_MISMATCH);
     /* The PEM entry point too (DER falls through to the same decoder). */
     otls_status st = otls_cert_decode_pem(data, size, &c, &err);
     require((st == OTLS_OK) == (c != NULL));

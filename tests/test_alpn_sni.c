@@ -182,3 +182,45 @@ ParameterizedTest(struct th_cell *cell, sni, server_name)
     }
     th_pair_free(p);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Peer names the client accepts: OpenSSL's rules (core/name_check.c on the */
+/* backends whose stacks match names otherwise), on every backend pair.     */
+
+static const struct name_case {
+    const char *what;
+    const char *san; /* the server leaf's subjectAltName; its CN is "localhost" */
+    const char *hostname;
+} name_cases[] = {
+    /* mbedTLS alone skips the CN whenever the extension exists. */
+    {"an IP SAN only: the common name", "IP:127.0.0.1", "localhost"},
+    {"a whole-label wildcard, any case", "DNS:*.example.com", "Www.EXAMPLE.com"},
+    {"a wildcard over an IDNA label", "DNS:*.example.com", "xn--bcher-kva.example.com"},
+    {"an IPv6 SAN written in full", "IP:::1", "0:0:0:0:0:0:0:1"},
+    {"an IPv4-mapped IPv6 SAN", "IP:::ffff:127.0.0.1", "::ffff:127.0.0.1"},
+};
+#define NNAMES ((int)(sizeof name_cases / sizeof name_cases[0]))
+
+ParameterizedTestParameters(peer_names, accepted)
+{
+    return th_cells(TH_DIM_VERSION, NNAMES);
+}
+
+ParameterizedTest(struct th_cell *cell, peer_names, accepted)
+{
+    const struct name_case *k = &name_cases[cell->row];
+    th_require_cell(cell);
+    struct tpki_opts po = tpki_opts_default(TPKI_EC);
+    po.server_san = k->san;
+    struct tpki pki;
+    char err[256];
+    cr_assert(tpki_generate_opts(&pki, &po, err, sizeof err) == 0, "tpki_generate_opts: %s", err);
+    struct th_opts o = th_opts_cell(cell);
+    o.pki = &pki;
+    o.hostname = k->hostname;
+    struct th_pair *p = th_pair_new(&o);
+    cr_expect(p->cst == OTLS_OK && p->sst == OTLS_OK, "%s: %s (SAN %s, hostname '%s'): %s / %s",
+              p->desc, k->what, k->san, k->hostname, p->cerr, p->serr);
+    th_pair_free(p);
+    tpki_free(&pki);
+}

@@ -121,6 +121,17 @@ ParameterizedTest(struct th_cell *cell, bad_verify, server_name)
     client_fails_alert("client: server certificate names only other hosts", &o,
                        VERIFY_FAILED "Hostname mismatch, certificate is not valid for 'localhost'.",
                        "Hostname mismatch", bad_cert_alert(cell));
+
+    /* mbedTLS alone takes "*.com" for a wildcard; OpenSSL wants two labels
+     * after it (the core's check on mbedTLS and wolfSSL). */
+    po.server_san = "DNS:*.com";
+    o = th_opts_cell(cell);
+    o.pki = variant(&po);
+    o.hostname = "example.com";
+    client_fails_alert("client: server certificate with a wildcard over a top-level domain", &o,
+                       VERIFY_FAILED
+                       "Hostname mismatch, certificate is not valid for 'example.com'.",
+                       "Hostname mismatch", bad_cert_alert(cell));
 }
 
 ParameterizedTestParameters(bad_verify, server_trust)

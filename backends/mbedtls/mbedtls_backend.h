@@ -161,8 +161,8 @@ struct oti_mbedtls_conn {
     unsigned io_blocked : 1;     /* the last recv or send would block */
     unsigned hello_applied : 1;  /* oti_mbedtls_hello_apply ran */
     unsigned hostname_is_ip : 1; /* client: hostname is an IP literal */
-    unsigned check_name : 1;     /* client: the DNS name is checked (by mbedTLS) */
-    unsigned check_ip : 1;       /* client: the IP address is checked (by us) */
+    unsigned check_name : 1;     /* client: the DNS name is checked (core rules) */
+    unsigned check_ip : 1;       /* client: the IP address is checked (core rules) */
     unsigned full_handshake : 1; /* went through the server's Certificate state */
     unsigned ems : 1;            /* extended master secret, seen in the hellos */
     unsigned judge_optional : 1; /* server OPTIONAL: fail a bad certificate ourselves */
@@ -287,9 +287,6 @@ int oti_mbedtls_crt_copy(mbedtls_x509_crt *dst, const mbedtls_x509_crt *src);
 /* mbedtls_verify.c */
 int oti_mbedtls_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
 void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c);
-/* Client: sets up the IP-address check; 0, -1 when name is no IP, -2
- * when out of memory. */
-int oti_mbedtls_ip_parse(struct oti_mbedtls_conn *c, const char *name);
 /* Verifies chain again (a resumed session) and records it. 0 when it
  * verifies. */
 int oti_mbedtls_verify_again(struct oti_mbedtls_conn *c, mbedtls_x509_crt *chain);

@@ -5,12 +5,13 @@
 #include <mbedtls/platform.h>
 #include <mbedtls/platform_util.h>
 
+#include "../../core/name_check.h"
 #include "mbedtls_backend.h"
 
 /* Client: SNI for names (never for IP literals) and the name check when
- * the context verifies. mbedtls_ssl_set_hostname does both; the verify
- * callback drops the check when only SNI is wanted, and checks addresses,
- * which mbedTLS 2.28 cannot. */
+ * the context verifies. mbedtls_ssl_set_hostname sets the SNI (and makes
+ * mbedTLS check the name); the verify callback puts the core's check of
+ * names and addresses in place of mbedTLS's (mbedtls_verify.c). */
 static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x,
                                 const struct otls_conn_params *p, otls_error *e)
 {
@@ -35,13 +36,20 @@ static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbe
     c->hostname_is_ip = !!p->hostname_is_ip;
     int check = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
     if (p->hostname_is_ip) {
-        int r = check ? oti_mbedtls_ip_parse(c, p->hostname) : 0;
-        if (r == -2)
-            return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
-        if (r != 0)
+        if (!check)
+            return OTLS_OK;
+        uint8_t addr[16];
+        size_t n = oti_ip_parse(p->hostname, addr);
+        if (n == 0)
             return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "'%.160s' is not an IP address",
                                    p->hostname);
-        c->check_ip = check;
+        /* Allocated here only: connections to names keep none (issue 9). */
+        c->ip = oti_mbedtls_calloc(1, sizeof *c->ip);
+        if (c->ip == NULL)
+            return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
+        memcpy(c->ip->addr, addr, n);
+        c->ip->len = n;
+        c->check_ip = 1;
         return OTLS_OK;
     }
     int ret = mbedtls_ssl_set_hostname(&c->ssl, p->hostname);

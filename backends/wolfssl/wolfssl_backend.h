@@ -243,10 +243,9 @@ void oti_wolfssl_hooks_conn(struct oti_wolfssl_conn *c);
 int oti_wolfssl_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store);
 /* The top of the recorded chain signed itself. */
 int oti_wolfssl_self_signed_top(const struct oti_wolfssl_conn *c);
-/* Checks the leaf's names: DNS names against its dNSName SANs, or its
- * common name when it has none (OpenSSL's fallback); addresses against its
- * iPAddress SANs only. 0 when they match, 1 for a DNS mismatch, 2 for an
- * address mismatch, -1 when the certificate does not parse. */
+/* Checks the leaf's names with the core's check (core/name_check.h):
+ * 0 when they match, 1 for a DNS mismatch, 2 for an address mismatch, -1
+ * when the certificate does not parse. */
 int oti_wolfssl_check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len);
 /* Client without a verify callback, handshake done: the verified chain is
  * the peer's as sent plus the anchors. */
@@ -255,8 +254,6 @@ void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c);
  * the callback would have (the refusal, the chain) when the chain check
  * refused the certificate. */
 void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err);
-/* Client: sets up the IP-address check; 0, or -1 when name is no IP. */
-int oti_wolfssl_ip_parse(struct oti_wolfssl_conn *c, const char *name);
 
 /* wolfssl_conn.c */
 otls_status oti_wolfssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,

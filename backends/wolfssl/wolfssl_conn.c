@@ -4,6 +4,7 @@
  * wolfSSL reset its suite list, then the suites. */
 #include <string.h>
 
+#include "../../core/name_check.h"
 #include "wolfssl_backend.h"
 
 /* Client: SNI for names (never for IP literals). The name check itself is
@@ -25,7 +26,7 @@ static otls_status set_hostname(struct oti_wolfssl_conn *c, const struct oti_wol
     c->hostname_is_ip = p->hostname_is_ip;
     int check = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
     if (p->hostname_is_ip) {
-        if (check && oti_wolfssl_ip_parse(c, p->hostname) != 0)
+        if (check && (c->ip_len = oti_ip_parse(p->hostname, c->ip)) == 0)
             return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "'%.160s' is not an IP address",
                                    p->hostname);
         c->check_ip = check;

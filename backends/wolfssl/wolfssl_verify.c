@@ -11,9 +11,9 @@
  * ~7% of a whole handshake. Its chain is the peer's as sent plus the
  * anchors, taken once the handshake is done; its names are checked from
  * the hooks of wolfssl_hooks.c. */
-#include <arpa/inet.h>
 #include <string.h>
 
+#include "../../core/name_check.h"
 #include "wolfssl_backend.h"
 
 #include <wolfssl/wolfcrypt/asn.h>
@@ -22,77 +22,12 @@
 #define OTI_X509_V_ERR_HOSTNAME_MISMATCH 62
 #define OTI_X509_V_ERR_IP_ADDRESS_MISMATCH 64
 
-int oti_wolfssl_ip_parse(struct oti_wolfssl_conn *c, const char *name)
-{
-    if (inet_pton(AF_INET, name, c->ip) == 1) {
-        c->ip_len = 4;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, name, c->ip) == 1) {
-        c->ip_len = 16;
-        return 0;
-    }
-    c->ip_len = 0;
-    return -1;
-}
-
-static int same_text(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return 0;
-    }
-    return 1;
-}
-
-/* OpenSSL's rule for one name (X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, as
- * Python sets): equal ignoring case, or "*.rest" where rest has two labels
- * or more and the wildcard stands for one whole label that is not an IDNA
- * one. */
-static int name_matches(const char *pat, size_t plen, const char *host)
-{
-    size_t hlen = strlen(host);
-    if (memchr(pat, '\0', plen) != NULL)
-        return 0; /* an embedded NUL never matches */
-    if (plen == hlen && same_text(pat, host, hlen))
-        return 1;
-    if (plen < 4 || pat[0] != '*' || pat[1] != '.' || memchr(pat + 2, '.', plen - 2) == NULL)
-        return 0;
-    const char *dot = strchr(host, '.');
-    if (dot == NULL || dot == host || strncmp(host, "xn--", 4) == 0)
-        return 0;
-    size_t rest = hlen - (size_t)(dot - host);
-    return rest == plen - 1 && same_text(pat + 1, dot, rest);
-}
-
 int oti_wolfssl_check_names(const struct oti_wolfssl_conn *c, const uint8_t *der, size_t len)
 {
-    DecodedCert dc;
-    wc_InitDecodedCert(&dc, der, (word32)len, NULL);
-    if (wc_ParseCert(&dc, CERT_TYPE, NO_VERIFY, NULL) != 0) {
-        wc_FreeDecodedCert(&dc);
-        return -1;
-    }
-    int dns_seen = 0, match = 0;
-    for (const DNS_entry *d = dc.altNames; d != NULL && !match; d = d->next) {
-        if (d->name == NULL || d->len < 0)
-            continue;
-        if (c->check_ip && d->type == ASN_IP_TYPE)
-            match = (size_t)d->len == c->ip_len && memcmp(d->name, c->ip, c->ip_len) == 0;
-        else if (c->check_name && d->type == ASN_DNS_TYPE) {
-            dns_seen = 1;
-            match = name_matches(d->name, (size_t)d->len, c->hostname);
-        }
-    }
-    if (!match && c->check_name && !dns_seen && dc.subjectCN != NULL && dc.subjectCNLen > 0)
-        match = name_matches(dc.subjectCN, (size_t)dc.subjectCNLen, c->hostname);
-    wc_FreeDecodedCert(&dc);
-    return match ? 0 : c->check_ip ? 2 : 1;
+    /* The core's check (OpenSSL's rules): wolfSSL's own matches partial
+     * wildcards and reads the common name otherwise. */
+    return oti_name_check(der, len, c->hostname, c->check_ip ? c->ip : NULL,
+                          c->check_ip ? c->ip_len : 0);
 }
 
 /* Keeps one certificate of the chain being verified: from wolfSSL's X509

@@ -5,7 +5,9 @@
  * see (certificate decoding, cipher names and bits, the tls-unique rule,
  * error codes). A backend never formats user-visible data and never calls
  * back into the core: everything it needs is passed in, so a backend can be
- * built as a plugin that links only its TLS library.
+ * built as a plugin that links only its TLS library. (A core rule a backend
+ * applies itself, such as the name check of core/name_check.h, is compiled
+ * into the plugin module: the OTI_CORE_SOURCES property of its target.)
  *
  * Memory: the core allocates ctx_size bytes for a context's state and
  * conn_size bytes for a connection's, zeroed, and passes them in. A backend
