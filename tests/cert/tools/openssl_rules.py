@@ -117,7 +117,7 @@ class Outcome:
 
 
 REFUSED = object()
-GMT_TIME = re.compile(r"^[A-Z][a-z]{2} [ 1-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)? [0-9]{4} GMT$")
+GMT_TIME = re.compile(r"^[A-Z][a-z]{2} [ 1-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)? [0-9]+ GMT$")
 
 
 def _validity(der):
@@ -190,36 +190,47 @@ class ShortTime:
 
 
 class LongZeroAtEnd:
-    """3.5 decodes a certificate holding an empty element whose length is
-    in the long form and whose header ends exactly where its enclosing
-    element ends (e.g. NULL parameters as 05 82 00 00 closing an
-    AlgorithmIdentifier); 3.0 refused it ("header too long": asn1_get_length
-    wanted one octet more than the length octets), and so does omnitls.
-    OpenSSL changed that bound in crypto/asn1/asn1_lib.c with
+    """3.5 decodes an empty element whose length is in the long form and
+    whose header ends exactly where its enclosing element ends (e.g. NULL
+    parameters as 05 82 00 00 closing an AlgorithmIdentifier, or a
+    subjectAltName value 30 82 00 00); 3.0 refused it ("header too long":
+    asn1_get_length wanted one octet more than the length octets), so the
+    certificate (or, inside an extension, that extension) was refused, as
+    omnitls does. OpenSSL changed that bound in crypto/asn1/asn1_lib.c with
     openssl/openssl pull 30401 ("asn1_d2i_read_bio fix to read headers
     correctly without blocking"), in 3.5 through the backport pull 30986,
     first released in 3.5.7.
 
-    Holds when CPython decoded, omnitls refused at the offset of such an
-    element, and with those elements' lengths in the short form (00, the
-    enclosing lengths adjusted, nothing else changed) omnitls gives exactly
-    CPython's JSON of the original (and CPython the same)."""
+    Holds when CPython decoded, the certificate holds such an element (if
+    omnitls refused, at that element's offset), and with those elements'
+    lengths in the short form (00; an element with tag 0 left out: 00 00
+    would end an indefinite length; the enclosing lengths adjusted, nothing
+    else changed) omnitls gives exactly CPython's JSON of the original, and
+    so does CPython."""
     name = "decoded_long_zero_length"
     since = (3, 5, 7)
     AT = re.compile(r"^ERROR OTLS_ERR_PARSE: .*malformed element header at offset ([0-9]+)$")
 
     def explain(self, o):
-        m = self.AT.match(o.ours)
-        if o.python is None or not m:
+        if o.python is None:
             return None
-        spots = {at: ident + b"\x00" for at, ident, content, long_form, at_end in _walk(o.der)
+        # The short form of an empty element with tag 0 would be an
+        # end-of-contents marker (00 00), which OpenSSL reads differently:
+        # such an element is left out instead (an empty chunk to 3.5).
+        spots = {at: ident + b"\x00" if ident != b"\x00" else b""
+                 for at, ident, content, long_form, at_end in _walk(o.der)
                  if long_form and not content and at_end}
-        if int(m.group(1)) not in spots:
+        if not spots:
             return None
+        if o.ours.startswith("ERROR"):
+            m = self.AT.match(o.ours)
+            if not m or int(m.group(1)) not in spots:
+                return None
         fixed_der = _rewrite(o.der, spots)
         if o.ask_omnitls(fixed_der) != o.python or o.ask_python(fixed_der)[0] != o.python:
             return None
-        return "element at offset %s" % m.group(1)
+        return "%s at offset %s" % ("refused" if o.ours.startswith("ERROR") else "an extension",
+                                    " ".join(map(str, sorted(spots))))
 
 
 # OpenSSL (major, minor) -> the rules for that generation. 3.0 is the ground

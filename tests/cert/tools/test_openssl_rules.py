@@ -94,6 +94,30 @@ def main():
     check("late long form, CPython refused", late.explain(outcome(tool, path + "#0", der, None)),
           False)
 
+    # With tag 0 (00 82 00 00 is no end-of-contents marker to 3.5).
+    der = R._rewrite(orig, {nulls[-1]: b"\x00\x82\x00\x00"})
+    check("omnitls refuses a long-form empty tag 0 (as OpenSSL 3.0)",
+          dump(tool, der).startswith("ERROR"), True)
+    check("late long-form empty tag 0", late.explain(outcome(tool, path + "#0", der, theirs)), True)
+
+    # The same inside an extension: 3.0 drops the extension (so does omnitls).
+    path = os.path.join(cases, "san_empty_list.der")
+    orig = open(path, "rb").read()
+    theirs = R.ground_truth(path, True)
+    check("the SAN case has OpenSSL 3.0's JSON", '"subjectAltName": []' in (theirs or ""), True)
+    spot = [at for at, ident, content, _, at_end in R._walk(orig)
+            if ident == b"\x30" and not content and at_end]
+    der = R._rewrite(orig, {spot[0]: b"\x30\x82\x00\x00"})
+    ours = dump(tool, der)
+    check("omnitls drops the long-form empty SAN (as OpenSSL 3.0)",
+          "subjectAltName" not in ours and not ours.startswith("ERROR"), True)
+    check("late long-form empty extension value",
+          late.explain(outcome(tool, path + "#0", der, theirs)), True)
+    check("late long form in an extension, CPython's JSON differs",
+          late.explain(outcome(tool, path + "#0", der, theirs.replace("1234", "1235"))), False)
+    check("no long-form empty element", late.explain(outcome(tool, path + "#0", orig, theirs)),
+          False)
+
     for f in failures:
         print("FAIL", f)
     print("%d checks failed" % len(failures))
