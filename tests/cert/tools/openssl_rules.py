@@ -201,19 +201,21 @@ class LongZeroAtEnd:
     correctly without blocking"), in 3.5 through the backport pull 30986,
     first released in 3.5.7.
 
-    Holds when CPython decoded, the certificate holds such an element (if
-    omnitls refused, at that element's offset), and with those elements'
-    lengths in the short form (00; an element with tag 0 left out: 00 00
-    would end an indefinite length; the enclosing lengths adjusted, nothing
-    else changed) omnitls gives exactly CPython's JSON of the original, and
-    so does CPython."""
+    Where the element is a value CPython then cannot print (a SEQUENCE as
+    a directoryName attribute), CPython on 3.5 raises and so refuses the
+    certificate that 3.0 decoded without that extension.
+
+    Holds when the certificate holds such an element (if omnitls refused,
+    at that element's offset), and with those elements' lengths in the
+    short form (00; an element with tag 0 left out: 00 00 would end an
+    indefinite length; the enclosing lengths adjusted, nothing else
+    changed) CPython gives exactly its answer on the original (JSON, or the
+    same error) and omnitls gives CPython's JSON (or refuses too)."""
     name = "decoded_long_zero_length"
     since = (3, 5, 7)
     AT = re.compile(r"^ERROR OTLS_ERR_PARSE: .*malformed element header at offset ([0-9]+)$")
 
     def explain(self, o):
-        if o.python is None:
-            return None
         # The short form of an empty element with tag 0 would be an
         # end-of-contents marker (00 00), which OpenSSL reads differently:
         # such an element is left out instead (an empty chunk to 3.5).
@@ -224,13 +226,18 @@ class LongZeroAtEnd:
             return None
         if o.ours.startswith("ERROR"):
             m = self.AT.match(o.ours)
-            if not m or int(m.group(1)) not in spots:
+            if o.python is None or not m or int(m.group(1)) not in spots:
                 return None
         fixed_der = _rewrite(o.der, spots)
-        if o.ask_omnitls(fixed_der) != o.python or o.ask_python(fixed_der)[0] != o.python:
+        python, err = o.ask_python(fixed_der)
+        if python != o.python or (python is None and err != o.python_err):
             return None
-        return "%s at offset %s" % ("refused" if o.ours.startswith("ERROR") else "an extension",
-                                    " ".join(map(str, sorted(spots))))
+        mine = o.ask_omnitls(fixed_der)
+        if mine != python and not (python is None and mine.startswith("ERROR")):
+            return None
+        how = ("omnitls refused" if o.ours.startswith("ERROR") else
+               "CPython refused" if o.python is None else "omnitls dropped an extension")
+        return "%s; offset %s" % (how, " ".join(map(str, sorted(spots))))
 
 
 # OpenSSL (major, minor) -> the rules for that generation. 3.0 is the ground

@@ -118,6 +118,23 @@ def main():
     check("no long-form empty element", late.explain(outcome(tool, path + "#0", orig, theirs)),
           False)
 
+    # A SEQUENCE as a directoryName value, its length 30 82 00 00: 3.0 drops
+    # the SAN; 3.5 reads it, and CPython then raises (as on 30 00).
+    path = os.path.join(cases, "san_refuse_dirname_sequence_value.der")
+    orig = open(path, "rb").read()
+    _, err = P.python_json(orig, True)
+    spot = [at for at, ident, content, _, at_end in R._walk(orig)
+            if ident == b"\x30" and not content and at_end]
+    der = R._rewrite(orig, {spot[-1]: b"\x30\x82\x00\x00"})
+    ours = dump(tool, der)
+    check("omnitls drops that SAN (as OpenSSL 3.0)",
+          "subjectAltName" not in ours and not ours.startswith("ERROR"), True)
+    played = R.Outcome(path + "#0", der, None, err, ours, lambda d: P.python_json(d, True),
+                       lambda d: dump(tool, d), None)
+    check("late long form, CPython raises on the value", late.explain(played), True)
+    played.python_err = "SSLError: something else"
+    check("late long form, CPython raises otherwise", late.explain(played), False)
+
     for f in failures:
         print("FAIL", f)
     print("%d checks failed" % len(failures))
