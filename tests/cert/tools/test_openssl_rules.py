@@ -132,8 +132,15 @@ def main():
     played = R.Outcome(path + "#0", der, None, err, ours, lambda d: P.python_json(d, True),
                        lambda d: dump(tool, d), None)
     check("late long form, CPython raises on the value", late.explain(played), True)
-    played.python_err = "SSLError: something else"
-    check("late long form, CPython raises otherwise", late.explain(played), False)
+    path = os.path.join(cases, "san_empty_list.der")
+    orig = open(path, "rb").read()
+    spot = [at for at, ident, content, _, at_end in R._walk(orig)
+            if ident == b"\x30" and not content and at_end]
+    der = R._rewrite(orig, {spot[0]: b"\x30\x82\x00\x00"})
+    played = R.Outcome(path + "#0", der, None, "refused", dump(tool, der),
+                       lambda d: P.python_json(d, True), lambda d: dump(tool, d), None)
+    check("late long form, CPython refused what it reads when repaired", late.explain(played),
+          False)
 
     for f in failures:
         print("FAIL", f)
