@@ -5,8 +5,9 @@ were recorded with CPython on OpenSSL 3.0).
 
 A rule never just excuses a difference: it names the OpenSSL change, checks
 that the certificate has exactly the feature that change is about, repairs
-that feature and requires the repaired certificate to give identical JSON
-from CPython and omnitls. Anything else stays a difference. Studied
+that feature and requires CPython and omnitls to agree on the repaired
+certificate (identical JSON, or both refusing) in a way that explains the
+original's difference. Anything else stays a difference. Studied
 (2026-11-24): OpenSSL 3.0.19 (Debian 12, no rule needed) and 3.5.9
 (Debian 13); other versions are not compared (the caller skips)."""
 import json
