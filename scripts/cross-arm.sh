@@ -107,11 +107,12 @@ echo "== arm64: build (mbedTLS backend) and test under qemu-aarch64" >&2
 cross_configure arm64 aarch64-linux-gnu "$out/arm64"
 # The core and mbedTLS suites: every test except the ones that run a host
 # program over the build (format: clang-format; packaging: a native install
-# and consumer build; peers/docs: host tools; cert.python_diff: the host's
-# CPython runs the ARM cert_dump; cli.*: system(), popen() or Python run the
-# ARM CLI from a host program; both need binfmt_misc). The CLI runs below.
+# and consumer build; peers/docs: host tools; cert.python_diff and
+# cert.python_rules: the host's CPython runs the ARM cert_dump; cli.*:
+# system(), popen() or Python run the ARM CLI from a host program; both
+# need binfmt_misc). The CLI runs below.
 (cd "$out/arm64" && ctest -j "$jobs" --output-on-failure -LE '^(packaging|peers|docs)$' \
-    -E '^(format|cert\.python_diff|cli\..*)$')
+    -E '^(format|cert\.python_(diff|rules)|cli\..*)$')
 native_reference
 demo "$out/demo-arm64.json" qemu-aarch64 -L /usr/aarch64-linux-gnu \
     -E "LD_LIBRARY_PATH=$out/sysroot-arm64/usr/lib/aarch64-linux-gnu:$out/sysroot-arm64/lib/aarch64-linux-gnu" \

@@ -10,8 +10,12 @@ same bytes and compares: the JSON must be identical, and where CPython
 refuses the certificate omnitls must refuse it too. Exit status 1 on any
 difference.
 
-Needs the Python this repository's expectations come from (CPython linked
-with OpenSSL 3.0; Debian 12's python3)."""
+The expectations are CPython's on OpenSSL 3.0 (Debian 12's python3). On
+another studied OpenSSL generation (3.5: Debian 13) a difference passes only
+when a named rule of openssl_rules.py explains it (an OpenSSL change, checked
+on the certificate); such certificates are listed and counted.
+--require-studied-openssl skips (exit --skip-code) on any other OpenSSL,
+--require-openssl-3.0 on anything but 3.0."""
 import argparse
 import base64
 import json
@@ -24,6 +28,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import der as D  # noqa: E402
+import openssl_rules as R  # noqa: E402
 
 
 def load(path):
@@ -241,12 +246,24 @@ def main():
     ap.add_argument("--tree", action="store_true", help="structure-aware mutations")
     ap.add_argument("--require-openssl-3.0", dest="require30", action="store_true",
                     help="skip unless this Python's ssl module uses OpenSSL 3.0")
+    ap.add_argument("--require-studied-openssl", dest="require_studied", action="store_true",
+                    help="skip unless this Python's ssl module uses an OpenSSL generation "
+                         "openssl_rules.py knows (3.0, 3.5)")
     ap.add_argument("--skip-code", type=int, default=77)
     args = ap.parse_args()
     if args.require30 and not ssl.OPENSSL_VERSION.startswith("OpenSSL 3.0."):
         print("skipped: this Python's ssl module uses %s, the expectations are OpenSSL 3.0's"
               % ssl.OPENSSL_VERSION)
         sys.exit(args.skip_code)
+    rules = R.rules_for(ssl.OPENSSL_VERSION_INFO, ssl.OPENSSL_VERSION)
+    if rules is None:
+        if args.require_studied:
+            print("skipped: this Python's ssl module uses %s; the expectations are OpenSSL "
+                  "3.0's, and only the differences of OpenSSL 3.5 were studied "
+                  "(tests/cert/tools/openssl_rules.py)" % ssl.OPENSSL_VERSION)
+            sys.exit(args.skip_code)
+        rules = []  # unstudied: every difference counts
+    print("%s: rules %s" % (ssl.OPENSSL_VERSION, " ".join(r.name for r in rules) or "none"))
     files = []
     for f in args.files:
         if os.path.isdir(f):
@@ -270,18 +287,36 @@ def main():
             for _ in range(rng.randrange(1, 3)):
                 m = mutate_tree(m, rng, donors) if args.tree else mutate(m, rng)
             cases.append(("%s#%d" % (path, k), m))
-    counts = {"same": 0, "both_refuse": 0, "diff": 0}
+    counts = {"same": 0, "both_refuse": 0}
+    counts.update((r.name, 0) for r in rules)
+    counts["diff"] = 0
+    sort_keys = not args.insertion_order
+
+    def ask_python(der):
+        return python_json(der, sort_keys)
+
+    def ask_omnitls(der):
+        return omnitls_json(args.tool, [der], args.insertion_order)[0]
+
     shown = 0
     batch = 200
     for start in range(0, len(cases), batch):
         chunk = cases[start:start + batch]
         ours = omnitls_json(args.tool, [c[1] for c in chunk], args.insertion_order)
         for (label, der), mine in zip(chunk, ours):
-            theirs, err = python_json(der, not args.insertion_order)
+            theirs, err = python_json(der, sort_keys)
             if theirs is not None and mine == theirs:
                 counts["same"] += 1
-            elif theirs is None and mine.startswith("ERROR"):
+                continue
+            if theirs is None and mine.startswith("ERROR"):
                 counts["both_refuse"] += 1
+                continue
+            o = R.Outcome(label, der, theirs, err, mine, ask_python, ask_omnitls,
+                          R.ground_truth(label, sort_keys))
+            why = next(((r, w) for r, w in ((r, r.explain(o)) for r in rules) if w), None)
+            if why:
+                counts[why[0].name] += 1
+                print("%s %s: %s" % (why[0].name, label, why[1]))
             else:
                 counts["diff"] += 1
                 if shown < args.show:
@@ -290,6 +325,9 @@ def main():
                         label, der.hex(), theirs if theirs is not None else "refused: " + err,
                         mine[:600]))
     print(" ".join("%s=%d" % kv for kv in counts.items()))
+    if counts["same"] == 0:
+        print("no certificate decoded identically: nothing was compared")
+        sys.exit(1)
     sys.exit(1 if counts["diff"] else 0)
 
 
