@@ -80,11 +80,14 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
     return copy_out(conn, f->exporter, sizeof f->exporter, buf, len);
 }
 
-/* RFC 5929 4.1: hash of the server's certificate. */
+/* RFC 5929 4.1: hash of the server's certificate. A server hashes the
+ * leaf it sent: its context's as of otls_conn_new, which the backend sent
+ * too (conn_prepare), not the context's current one. */
 static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *len)
 {
     const struct otls_provider *prov = conn->ctx->prov;
-    const otls_der *cert = conn->ctx->own_chain.count ? &conn->ctx->own_chain.items[0] : NULL;
+    const otls_der *cert =
+        conn->own != NULL && conn->own->list.count ? &conn->own->list.items[0] : NULL;
     if (conn->ctx->cfg.role == OTLS_CLIENT) {
         otls_status st = oti_facts_leaf(conn, &cert);
         if (st < 0)

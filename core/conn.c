@@ -18,6 +18,19 @@ otls_conn *otls_conn_new(otls_ctx *ctx)
     conn->state = state;
     conn->fd = -1;
     oti_objects_add(1);
+    /* The connection keeps its context's configuration as of now: the
+     * backend takes its settings, the core the chain a server sends. */
+    if (ctx->cfg.role == OTLS_SERVER)
+        conn->own = oti_own_chain_ref(ctx->own);
+    if (ctx->prov->conn_prepare != NULL) {
+        otls_error e = {0};
+        otls_status st = ctx->prov->conn_prepare(state, ctx->state, &e);
+        if (st < 0) {
+            oti_ctx_fail(ctx, st, "%s: %s", ctx->prov->name, e.message);
+            otls_conn_free(conn);
+            return NULL;
+        }
+    }
     return conn;
 }
 
@@ -27,6 +40,7 @@ void otls_conn_free(otls_conn *conn)
         return;
     conn->ctx->prov->conn_free(conn->state);
     oti_free(conn->state);
+    oti_own_chain_unref(conn->own);
     oti_free(conn->hostname);
     oti_session_release(conn->session);
     if (conn->tap)

@@ -19,6 +19,44 @@ static int accept_servername(SSL *ssl, int *alert, void *arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
+struct oti_openssl_alpn *oti_openssl_alpn_ref(struct oti_openssl_alpn *alpn)
+{
+    if (alpn != NULL)
+        atomic_fetch_add_explicit(&alpn->refs, 1, memory_order_relaxed);
+    return alpn;
+}
+
+void oti_openssl_alpn_unref(struct oti_openssl_alpn *alpn)
+{
+    if (alpn != NULL && atomic_fetch_sub_explicit(&alpn->refs, 1, memory_order_acq_rel) == 1)
+        OPENSSL_free(alpn);
+}
+
+/* Server ALPN: the first protocol of the connection's list (its context's
+ * as of otls_conn_new) that the client offered (server preference); no
+ * overlap means no ALPN at all. The connection is the transport BIO's
+ * data (openssl_bio.c), which saves an ex_data slot per connection. */
+static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                       const unsigned char *in, unsigned int inlen, void *arg)
+{
+    BIO *bio = SSL_get_rbio(ssl);
+    const struct oti_openssl_conn *c = bio ? BIO_get_data(bio) : NULL;
+    const struct oti_openssl_alpn *list = c ? c->alpn : NULL;
+    unsigned char *sel = NULL;
+    unsigned char sel_len = 0;
+    (void)arg;
+    /* Empty lists would make SSL_select_next_proto read out of bounds on
+     * older 3.0 releases (CVE-2024-5535). */
+    if (list == NULL || list->len == 0 || in == NULL || inlen == 0)
+        return SSL_TLSEXT_ERR_NOACK;
+    if (SSL_select_next_proto(&sel, &sel_len, list->wire, (unsigned int)list->len, in, inlen) !=
+        OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_NOACK;
+    *out = sel;
+    *outlen = sel_len;
+    return SSL_TLSEXT_ERR_OK;
+}
+
 otls_status oti_openssl_ctx_init(void *ctx, otls_role role, otls_error *e)
 {
     struct oti_openssl_ctx *c = ctx;
@@ -36,8 +74,12 @@ otls_status oti_openssl_ctx_init(void *ctx, otls_role role, otls_error *e)
                                         (unsigned int)(sizeof session_id_context - 1)))
         return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL,
                                        "could not set the session id context");
-    if (role == OTLS_SERVER)
+    if (role == OTLS_SERVER) {
         SSL_CTX_set_tlsext_servername_callback(c->ssl_ctx, accept_servername);
+        /* Always there: it selects from the connection's own list, which
+         * may be on while the context's is off. */
+        SSL_CTX_set_alpn_select_cb(c->ssl_ctx, alpn_select, NULL);
+    }
     c->default_server_pref =
         (SSL_CTX_get_options(c->ssl_ctx) & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
     otls_status st = oti_openssl_suites_save_defaults(c, e);
@@ -52,7 +94,7 @@ void oti_openssl_ctx_free(void *ctx)
         return;
     oti_openssl_own_chain_clear(c);
     SSL_CTX_free(c->ssl_ctx); /* NULL-safe */
-    OPENSSL_free(c->alpn);
+    oti_openssl_alpn_unref(c->alpn);
     OPENSSL_free(c->default_ciphers);
     OPENSSL_free(c->default_suites13);
     memset(c, 0, sizeof *c);
@@ -94,53 +136,33 @@ static otls_status apply_versions(struct oti_openssl_ctx *c, const struct otls_c
     return OTLS_OK;
 }
 
-/* Server ALPN: the first protocol of the server's list that the client
- * offered (server preference); no overlap means no ALPN at all. */
-static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
-                       const unsigned char *in, unsigned int inlen, void *arg)
-{
-    const struct oti_openssl_ctx *c = arg;
-    unsigned char *sel = NULL;
-    unsigned char sel_len = 0;
-    (void)ssl;
-    /* Empty lists would make SSL_select_next_proto read out of bounds on
-     * older 3.0 releases (CVE-2024-5535). */
-    if (c->alpn == NULL || c->alpn_len == 0 || in == NULL || inlen == 0)
-        return SSL_TLSEXT_ERR_NOACK;
-    if (SSL_select_next_proto(&sel, &sel_len, c->alpn, (unsigned int)c->alpn_len, in, inlen) !=
-        OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_NOACK;
-    *out = sel;
-    *outlen = sel_len;
-    return SSL_TLSEXT_ERR_OK;
-}
-
 static otls_status apply_alpn(struct oti_openssl_ctx *c, const struct otls_ctx_config *cfg,
                               otls_error *e)
 {
-    unsigned char *copy = NULL;
     size_t len = cfg->alpn_wire ? cfg->alpn_wire_len : 0;
-    if (len > 0) {
-        if (len > 0xffff)
-            return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "ALPN list too long");
-        copy = OPENSSL_memdup(cfg->alpn_wire, len);
-        if (copy == NULL)
-            return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
-    }
+    if (len > 0xffff)
+        return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "ALPN list too long");
     if (c->role == OTLS_CLIENT) {
-        /* Returns 0 on success (sic); NULL/0 turns ALPN off. */
-        if (SSL_CTX_set_alpn_protos(c->ssl_ctx, copy, (unsigned int)len) != 0) {
-            OPENSSL_free(copy);
+        /* Copied into each SSL by SSL_new. Returns 0 on success (sic);
+         * NULL/0 turns ALPN off. */
+        if (SSL_CTX_set_alpn_protos(c->ssl_ctx, len ? cfg->alpn_wire : NULL, (unsigned int)len) !=
+            0)
             return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
                                            "invalid ALPN protocol list");
-        }
-        SSL_CTX_set_alpn_select_cb(c->ssl_ctx, NULL, NULL);
-    } else {
-        SSL_CTX_set_alpn_select_cb(c->ssl_ctx, copy ? alpn_select : NULL, copy ? c : NULL);
+        return OTLS_OK;
     }
-    OPENSSL_free(c->alpn);
-    c->alpn = copy;
-    c->alpn_len = len;
+    struct oti_openssl_alpn *list = NULL;
+    if (len > 0) {
+        list = OPENSSL_malloc(sizeof *list + len);
+        if (list == NULL)
+            return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
+        atomic_init(&list->refs, 1);
+        list->len = len;
+        memcpy(list->wire, cfg->alpn_wire, len);
+    }
+    /* Connections made before keep their reference to the old list. */
+    oti_openssl_alpn_unref(c->alpn);
+    c->alpn = list;
     return OTLS_OK;
 }
 
