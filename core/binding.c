@@ -29,7 +29,7 @@ static otls_status tls_unique(otls_conn *conn, uint8_t *buf, size_t *len)
     if (!(prov->features & OTLS_FEAT_TLS_UNIQUE) || prov->finished == NULL)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot give tls-unique",
                              conn->ctx->prov->name);
-    if (f->session.version >= OTLS_TLS1_3 && !(conn->ctx->flags & OTLS_FLAG_TLS13_UNIQUE))
+    if (f->session.version >= OTLS_TLS1_3 && !(conn->flags & OTLS_FLAG_TLS13_UNIQUE))
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "tls-unique is undefined for TLS 1.3 (RFC 9266); use tls-exporter, "
                              "or set OTLS_FLAG_TLS13_UNIQUE for Python's value");

@@ -147,13 +147,18 @@ struct otls_conn {
     void *state;               /* prov->conn_size bytes */
     bool started;              /* prov->conn_init ran */
     bool done;                 /* handshake complete, facts taken */
-    otls_status fatal;         /* a failed handshake leaves the connection unusable */
-    char *fatal_error;         /* its message, given again by later calls (owned; NULL:
-                                * out of memory) */
+    /* The core's part of the context's configuration as of otls_conn_new
+     * (the backend keeps its own part: conn_prepare). */
+    bool check_name;   /* client: verifies the server's name */
+    uint8_t verify;    /* otls_verify */
+    otls_status fatal; /* a failed handshake leaves the connection unusable */
+    char *fatal_error; /* its message, given again by later calls (owned; NULL:
+                        * out of memory) */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int fd; /* for the fd transport */
+    int fd;         /* for the fd transport */
+    uint32_t flags; /* OTLS_FLAG_*, as of otls_conn_new */
     char *hostname;
     otls_session *session;        /* client: offered for resumption */
     struct oti_hello_tap *tap;    /* watches the peer's hello go by; from the
@@ -161,6 +166,8 @@ struct otls_conn {
     struct otls_peer_hello hello; /* what it read (the backend points here) */
     uint16_t unoffered_group;     /* client: the server chose this group, which
                                      was not in the configured list */
+    uint16_t *groups;             /* client with groups set: a copy of them as of
+                                   * otls_conn_new, [count, id, ...]; else NULL */
     struct oti_facts facts;
     char *error;    /* OTI_CONN_ERROR_SIZE bytes from the first error on; NULL before */
     bool error_oom; /* that allocation failed: otls_conn_error says so */
