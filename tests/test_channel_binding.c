@@ -138,6 +138,23 @@ ParameterizedTest(struct th_cell *cell, channel_binding, tls13_unique_flag)
     cr_assert(st == OTLS_ERR_UNSUPPORTED, "%s: server (no flag): %s", p->desc,
               otls_status_name(st));
     th_pair_free(p);
+
+    /* The flags of a connection are its context's as of otls_conn_new:
+     * set on both contexts afterwards, they change nothing for it. */
+    o.client_flags = 0;
+    o.transport = TH_CALLBACKS; /* driven in this thread */
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    p = th_pair_connect_only(cctx, sctx, &o);
+    cr_assert(otls_ctx_set_flags(cctx, OTLS_FLAG_TLS13_UNIQUE) == OTLS_OK);
+    cr_assert(otls_ctx_set_flags(sctx, OTLS_FLAG_TLS13_UNIQUE) == OTLS_OK);
+    th_pair_drive(p);
+    th_pair_assert_ok(p);
+    otls_status c1 = unique(p->client, cb, &clen), s1 = unique(p->server, sb, &slen);
+    cr_assert(c1 == OTLS_ERR_UNSUPPORTED && s1 == OTLS_ERR_UNSUPPORTED,
+              "%s: flags set after otls_conn_new reached the connection: %s / %s", p->desc,
+              otls_status_name(c1), otls_status_name(s1));
+    th_pair_free(p); /* and the contexts */
 }
 
 ParameterizedTestParameters(channel_binding, types_and_sizes)
