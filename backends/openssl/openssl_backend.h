@@ -35,7 +35,7 @@ struct oti_openssl_ctx {
     char *default_suites13;        /* OpenSSL's TLS 1.3 list as the context began */
     int default_server_pref;       /* SSL_OP_CIPHER_SERVER_PREFERENCE at start */
     int groups_changed;            /* groups were set: NULL restores the default */
-    /* This side's certificate, applied to each SSL in conn_init, so that a
+    /* This side's certificate, applied to each SSL in conn_prepare, so that a
      * second ctx_set_own_chain replaces the first whatever its key type
      * (SSL_CTX keeps one slot per key type and cannot clear them). */
     X509 *leaf;

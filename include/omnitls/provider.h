@@ -159,8 +159,9 @@ struct otls_provider {
     otls_status (*ctx_set_own_chain)(void *ctx, const otls_der *chain, size_t count,
                                      const uint8_t *key, size_t key_len, otls_error *e);
 
-    /* Connection. conn_init runs at the first handshake call; conn_free must
-     * cope with a connection whose conn_init failed or never ran. */
+    /* Connection. conn_init runs at the first handshake call, after
+     * conn_prepare (below) when the backend has it; conn_free must cope with
+     * a connection whose conn_prepare or conn_init failed or never ran. */
     otls_status (*conn_init)(void *conn, void *ctx, const struct otls_conn_params *p,
                              otls_error *e);
     void (*conn_free)(void *conn);
