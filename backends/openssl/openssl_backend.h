@@ -25,7 +25,9 @@ struct oti_openssl_alpn {
 
 /* Context state: the core allocates it zeroed (ctx_size bytes). */
 struct oti_openssl_ctx {
-    SSL_CTX *ssl_ctx;
+    SSL_CTX *ssl_ctx; /* the current generation (openssl_ctx.c) */
+    atomic_int used;  /* a connection was made from ssl_ctx: a change makes
+                       * a new one rather than change it under the SSL */
     otls_role role;
     otls_verify verify;            /* from the last configure */
     int check_hostname;            /* from the last configure */

@@ -55,6 +55,8 @@ otls_status oti_openssl_conn_prepare(void *conn, void *ctx, otls_error *e)
     c->ssl = SSL_new(x->ssl_ctx);
     if (c->ssl == NULL)
         return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL");
+    /* The next change of the context makes a new SSL_CTX (openssl_ctx.c). */
+    atomic_store(&((struct oti_openssl_ctx *)ctx)->used, 1);
     /* A non-blocking caller may retry a write from another buffer copy. */
     SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     if (!oti_openssl_own_chain_use(x, c->ssl))

@@ -57,34 +57,71 @@ static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outle
     return SSL_TLSEXT_ERR_OK;
 }
 
+/* A new SSL_CTX with what every generation has; the configuration comes
+ * from ctx_configure. */
+static otls_status ssl_ctx_new(const struct oti_openssl_ctx *c, SSL_CTX **out, otls_error *e)
+{
+    SSL_CTX *x = SSL_CTX_new(TLS_method());
+    *out = x;
+    if (x == NULL)
+        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL_CTX");
+    /* The trust store starts empty: no system default paths. */
+    if (!SSL_CTX_set_min_proto_version(x, TLS1_2_VERSION) ||
+        !SSL_CTX_set_max_proto_version(x, TLS1_3_VERSION))
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL, "could not set the TLS versions");
+    if (c->role == OTLS_SERVER &&
+        !SSL_CTX_set_session_id_context(x, session_id_context,
+                                        (unsigned int)(sizeof session_id_context - 1)))
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL,
+                                       "could not set the session id context");
+    if (c->role == OTLS_SERVER) {
+        SSL_CTX_set_tlsext_servername_callback(x, accept_servername);
+        /* Always there: it selects from the connection's own list, which
+         * may be on while the context's is off. */
+        SSL_CTX_set_alpn_select_cb(x, alpn_select, NULL);
+    }
+    return OTLS_OK;
+}
+
 otls_status oti_openssl_ctx_init(void *ctx, otls_role role, otls_error *e)
 {
     struct oti_openssl_ctx *c = ctx;
     c->role = role;
+    atomic_init(&c->used, 0);
     ERR_clear_error();
-    c->ssl_ctx = SSL_CTX_new(TLS_method());
-    if (c->ssl_ctx == NULL)
-        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL_CTX");
-    /* The trust store starts empty: no system default paths. */
-    if (!SSL_CTX_set_min_proto_version(c->ssl_ctx, TLS1_2_VERSION) ||
-        !SSL_CTX_set_max_proto_version(c->ssl_ctx, TLS1_3_VERSION))
-        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL, "could not set the TLS versions");
-    if (role == OTLS_SERVER &&
-        !SSL_CTX_set_session_id_context(c->ssl_ctx, session_id_context,
-                                        (unsigned int)(sizeof session_id_context - 1)))
-        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL,
-                                       "could not set the session id context");
-    if (role == OTLS_SERVER) {
-        SSL_CTX_set_tlsext_servername_callback(c->ssl_ctx, accept_servername);
-        /* Always there: it selects from the connection's own list, which
-         * may be on while the context's is off. */
-        SSL_CTX_set_alpn_select_cb(c->ssl_ctx, alpn_select, NULL);
-    }
+    otls_status st = ssl_ctx_new(c, &c->ssl_ctx, e);
+    if (st < 0)
+        return st;
     c->default_server_pref =
         (SSL_CTX_get_options(c->ssl_ctx) & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
-    otls_status st = oti_openssl_suites_save_defaults(c, e);
+    st = oti_openssl_suites_save_defaults(c, e);
     ERR_clear_error();
     return st;
+}
+
+/* The next generation, for a change once connections use the current
+ * one: OpenSSL's SSL reads some settings from its SSL_CTX during the
+ * handshake (the cipher lists, which SSL_new does not copy; the session
+ * cache mode), so changing an SSL_CTX in place would reach live
+ * connections, and could free a list a handshake in another thread reads.
+ * The trust store and the ticket keys carry over; the session cache does
+ * not (sessions made before the change resume by ticket, not by id). */
+static otls_status next_generation(struct oti_openssl_ctx *c, SSL_CTX **out, otls_error *e)
+{
+    otls_status st = ssl_ctx_new(c, out, e);
+    if (st < 0) {
+        SSL_CTX_free(*out);
+        *out = NULL;
+        return st;
+    }
+    SSL_CTX_set1_cert_store(*out, SSL_CTX_get_cert_store(c->ssl_ctx));
+    if (c->role == OTLS_SERVER) {
+        unsigned char keys[80];
+        if (SSL_CTX_get_tlsext_ticket_keys(c->ssl_ctx, keys, sizeof keys) == 1)
+            (void)SSL_CTX_set_tlsext_ticket_keys(*out, keys, sizeof keys);
+        OPENSSL_cleanse(keys, sizeof keys);
+    }
+    return OTLS_OK;
 }
 
 void oti_openssl_ctx_free(void *ctx)
@@ -172,6 +209,15 @@ otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *c
     if (c->ssl_ctx == NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
     ERR_clear_error();
+    SSL_CTX *old = NULL;
+    if (atomic_load(&c->used)) {
+        SSL_CTX *next = NULL;
+        otls_status st = next_generation(c, &next, e);
+        if (st < 0)
+            return st;
+        old = c->ssl_ctx;
+        c->ssl_ctx = next;
+    }
     int has_tls13 = 1;
     /* Groups first: when they fail, nothing has changed yet. */
     otls_status st = oti_openssl_groups_apply(c, cfg, e);
@@ -186,6 +232,15 @@ otls_status oti_openssl_ctx_configure(void *ctx, const struct otls_ctx_config *c
         oti_openssl_sessions_apply(c, cfg->sessions);
         c->verify = cfg->verify;
         c->check_hostname = cfg->check_hostname;
+    }
+    if (old != NULL) {
+        /* Live connections hold their own references to the old one. */
+        SSL_CTX *drop = st >= 0 ? old : c->ssl_ctx;
+        if (st < 0)
+            c->ssl_ctx = old;
+        else
+            atomic_store(&c->used, 0);
+        SSL_CTX_free(drop);
     }
     ERR_clear_error();
     return st;
