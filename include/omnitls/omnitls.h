@@ -271,8 +271,9 @@ typedef long (*otls_recv_fn)(void *user, void *buf, size_t len);
  * not; a server connection sends the chain of its context as of this call,
  * and its tls-server-end-point is of that certificate. Shared rather than
  * kept: trust anchors (otls_ctx_load_ca_*) added later are trusted by live
- * connections too, and a server's session cache is its context's (turning
- * it off reaches live OpenSSL connections).
+ * connections too. A server's session cache is its context's, except that
+ * on OpenSSL a change of a context that made connections starts an empty
+ * one (sessions made before resume by ticket, not by session id).
  * Changing a context while another thread calls otls_conn_new on it is not
  * supported. Returns NULL on failure (out of memory); the reason is then in
  * otls_ctx_error(ctx). The context must outlive the connection. Free with
