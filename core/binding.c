@@ -29,7 +29,7 @@ static otls_status tls_unique(otls_conn *conn, uint8_t *buf, size_t *len)
     if (!(prov->features & OTLS_FEAT_TLS_UNIQUE) || prov->finished == NULL)
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED, "backend %s cannot give tls-unique",
                              conn->ctx->prov->name);
-    if (f->session.version >= OTLS_TLS1_3 && !(conn->ctx->flags & OTLS_FLAG_TLS13_UNIQUE))
+    if (f->session.version >= OTLS_TLS1_3 && !(conn->flags & OTLS_FLAG_TLS13_UNIQUE))
         return oti_conn_fail(conn, OTLS_ERR_UNSUPPORTED,
                              "tls-unique is undefined for TLS 1.3 (RFC 9266); use tls-exporter, "
                              "or set OTLS_FLAG_TLS13_UNIQUE for Python's value");
@@ -80,11 +80,14 @@ static otls_status tls_exporter(otls_conn *conn, uint8_t *buf, size_t *len)
     return copy_out(conn, f->exporter, sizeof f->exporter, buf, len);
 }
 
-/* RFC 5929 4.1: hash of the server's certificate. */
+/* RFC 5929 4.1: hash of the server's certificate. A server hashes the
+ * leaf it sent: its context's as of otls_conn_new, which the backend sent
+ * too (conn_prepare), not the context's current one. */
 static otls_status tls_server_end_point(otls_conn *conn, uint8_t *buf, size_t *len)
 {
     const struct otls_provider *prov = conn->ctx->prov;
-    const otls_der *cert = conn->ctx->own_chain.count ? &conn->ctx->own_chain.items[0] : NULL;
+    const otls_der *cert =
+        conn->own != NULL && conn->own->list.count ? &conn->own->list.items[0] : NULL;
     if (conn->ctx->cfg.role == OTLS_CLIENT) {
         otls_status st = oti_facts_leaf(conn, &cert);
         if (st < 0)

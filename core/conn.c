@@ -18,6 +18,37 @@ otls_conn *otls_conn_new(otls_ctx *ctx)
     conn->state = state;
     conn->fd = -1;
     oti_objects_add(1);
+    /* The connection keeps its context's configuration as of now: the
+     * backend takes its settings, the core what it reads itself (the chain
+     * a server sends, a client's groups, the verify mode, the flags). */
+    const struct otls_ctx_config *cfg = &ctx->cfg;
+    conn->verify = (uint8_t)cfg->verify;
+    conn->check_name =
+        cfg->role == OTLS_CLIENT && cfg->check_hostname && cfg->verify != OTLS_VERIFY_NONE;
+    conn->flags = ctx->flags;
+    if (cfg->role == OTLS_SERVER)
+        conn->own = oti_own_chain_ref(ctx->own);
+    if (cfg->role == OTLS_CLIENT && cfg->group_count > 0) {
+        /* Only with groups set (rare): a few bytes, for the check of the
+         * server's choice (offered_group). */
+        conn->groups = oti_calloc(cfg->group_count + 1, sizeof *conn->groups);
+        if (conn->groups == NULL) {
+            oti_ctx_fail(ctx, OTLS_ERR_NO_MEMORY, "out of memory");
+            otls_conn_free(conn);
+            return NULL;
+        }
+        conn->groups[0] = (uint16_t)cfg->group_count;
+        memcpy(conn->groups + 1, cfg->groups, cfg->group_count * sizeof *conn->groups);
+    }
+    if (ctx->prov->conn_prepare != NULL) {
+        otls_error e = {0};
+        otls_status st = ctx->prov->conn_prepare(state, ctx->state, &e);
+        if (st < 0) {
+            oti_ctx_fail(ctx, st, "%s: %s", ctx->prov->name, e.message);
+            otls_conn_free(conn);
+            return NULL;
+        }
+    }
     return conn;
 }
 
@@ -27,6 +58,8 @@ void otls_conn_free(otls_conn *conn)
         return;
     conn->ctx->prov->conn_free(conn->state);
     oti_free(conn->state);
+    oti_own_chain_unref(conn->own);
+    oti_free(conn->groups);
     oti_free(conn->hostname);
     oti_session_release(conn->session);
     if (conn->tap)
@@ -153,11 +186,10 @@ static long relay_send(void *user, const void *buf, size_t len)
  * themselves: an mbedTLS 3.6 client accepts a group it never offered. */
 static int offered_group(const otls_conn *conn, uint16_t group)
 {
-    const struct otls_ctx_config *cfg = &conn->ctx->cfg;
-    if (cfg->role != OTLS_CLIENT || cfg->group_count == 0 || group == 0)
+    if (conn->groups == NULL || group == 0)
         return 1;
-    for (size_t i = 0; i < cfg->group_count; i++)
-        if (cfg->groups[i] == group)
+    for (size_t i = 1; i <= conn->groups[0]; i++)
+        if (conn->groups[i] == group)
             return 1;
     return 0;
 }
@@ -186,8 +218,7 @@ static otls_status start(otls_conn *conn)
     if (conn->send == NULL)
         return oti_conn_fail(conn, OTLS_ERR_STATE,
                              "no transport: call otls_conn_set_fd or otls_conn_set_io first");
-    if (cfg->role == OTLS_CLIENT && cfg->check_hostname && cfg->verify != OTLS_VERIFY_NONE &&
-        conn->hostname == NULL)
+    if (conn->check_name && conn->hostname == NULL)
         return oti_conn_fail(conn, OTLS_ERR_STATE,
                              "hostname checking is on but no hostname was set "
                              "(otls_conn_set_hostname)");

@@ -57,7 +57,7 @@ static otls_status read_chains(otls_conn *conn, struct oti_chains *c, const otls
         oti_der_list_borrow(&c->peer, leaf);
     if (st >= 0 && conn->facts.session.peer_verified && prov->verified_chain)
         st = prov->verified_chain(conn->state, &c->verified.sink);
-    else if (st >= 0 && conn->ctx->cfg.verify == OTLS_VERIFY_NONE)
+    else if (st >= 0 && conn->verify == OTLS_VERIFY_NONE)
         /* Nothing was verified: the chain as sent is all there is, on every
          * backend alike (some stacks do not even build a chain then). */
         st = oti_der_list_append(&c->verified, &c->peer) ? OTLS_ERR_NO_MEMORY : OTLS_OK;

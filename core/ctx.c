@@ -51,7 +51,6 @@ otls_ctx *otls_ctx_new(const char *backend, otls_role role, otls_error *err)
     }
     ctx->prov = prov;
     ctx->state = state;
-    oti_der_list_init(&ctx->own_chain);
     ctx->cfg.role = role;
     /* Python's defaults: a client verifies the server and its name. */
     ctx->cfg.verify = role == OTLS_CLIENT ? OTLS_VERIFY_REQUIRED : OTLS_VERIFY_NONE;
@@ -84,7 +83,7 @@ void otls_ctx_free(otls_ctx *ctx)
     oti_free(ctx->suites);
     oti_free(ctx->alpn_wire);
     oti_free(ctx->groups);
-    oti_der_list_clear(&ctx->own_chain);
+    oti_own_chain_unref(ctx->own); /* connections may still hold it */
     oti_free(ctx);
     oti_objects_add(-1);
 }

@@ -120,6 +120,21 @@ otls_status otls_ctx_load_ca_dir(otls_ctx *ctx, const char *path)
 
 #endif
 
+struct oti_own_chain *oti_own_chain_ref(struct oti_own_chain *own)
+{
+    if (own != NULL)
+        atomic_fetch_add_explicit(&own->refs, 1, memory_order_relaxed);
+    return own;
+}
+
+void oti_own_chain_unref(struct oti_own_chain *own)
+{
+    if (own == NULL || atomic_fetch_sub_explicit(&own->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    oti_der_list_clear(&own->list);
+    oti_free(own);
+}
+
 /* Picks the one private key among blocks; raw DER counts as a key here. */
 static otls_status find_key(otls_ctx *ctx, const struct oti_pem_block *blocks, size_t count,
                             const struct oti_pem_block **key)
@@ -163,6 +178,14 @@ otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert, size_t
         st = key ? find_key(ctx, kb, kn, &keyblock) : find_key(ctx, cb, cn, &keyblock);
     if (st >= 0 && !key && keyblock->kind == OTI_PEM_RAW_DER)
         st = oti_ctx_fail(ctx, OTLS_ERR_PARSE, "no private key found");
+    /* Allocated before the backend takes the chain, so that the two never
+     * disagree about it. */
+    struct oti_own_chain *own = NULL;
+    if (st >= 0) {
+        own = oti_malloc(sizeof *own);
+        if (own == NULL)
+            st = oti_ctx_fail(ctx, OTLS_ERR_NO_MEMORY, "out of memory");
+    }
     if (st >= 0) {
         otls_error e = {0};
         st = ctx->prov->ctx_set_own_chain(ctx->state, chain.items, chain.count, keyblock->der,
@@ -170,11 +193,15 @@ otls_status otls_ctx_load_cert_chain_mem(otls_ctx *ctx, const void *cert, size_t
         if (st < 0)
             oti_ctx_fail(ctx, st, "%s: %s", ctx->prov->name, e.message);
     }
+    /* Kept for the server's own tls-server-end-point: connections made
+     * before this call keep the chain they took at otls_conn_new. */
     if (st >= 0) {
-        /* Kept for the server's own tls-server-end-point. */
-        oti_der_list_clear(&ctx->own_chain);
-        ctx->own_chain = chain;
+        atomic_init(&own->refs, 1);
+        own->list = chain;
+        oti_own_chain_unref(ctx->own);
+        ctx->own = own;
     } else {
+        oti_free(own);
         oti_der_list_clear(&chain);
     }
     oti_pem_free(cb, cn);

@@ -4,6 +4,7 @@
 #define OTLS_CORE_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,15 +72,29 @@ const char *oti_plugin_failure(const char *name);
 
 struct otls_ctx {
     const struct otls_provider *prov;
-    void *state;                   /* prov->ctx_size bytes */
-    struct otls_ctx_config cfg;    /* points into the owned arrays below */
-    uint16_t *suites;              /* owned copy of cfg.suites */
-    uint8_t *alpn_wire;            /* owned copy of cfg.alpn_wire */
-    uint16_t *groups;              /* owned copy of cfg.groups */
-    uint32_t flags;                /* OTLS_FLAG_* */
-    struct oti_der_list own_chain; /* this side's certificates, leaf first */
+    void *state;                /* prov->ctx_size bytes */
+    struct otls_ctx_config cfg; /* points into the owned arrays below */
+    uint16_t *suites;           /* owned copy of cfg.suites */
+    uint8_t *alpn_wire;         /* owned copy of cfg.alpn_wire */
+    uint16_t *groups;           /* owned copy of cfg.groups */
+    uint32_t flags;             /* OTLS_FLAG_* */
+    struct oti_own_chain *own;  /* this side's certificates; NULL: none */
     char error[256];
 };
+
+/* This side's chain as loaded, leaf first, shared by the context and the
+ * server connections made while it was the context's (each keeps the one
+ * it sends: tls-server-end-point). The count is atomic: a connection may
+ * be freed in one thread while its context loads a new chain in another
+ * (loading concurrently with otls_conn_new on the same context is not
+ * supported, as for every context setting). */
+struct oti_own_chain {
+    atomic_int refs;
+    struct oti_der_list list;
+};
+/* ctx_load.c: a new reference (NULL-safe), and its release. */
+struct oti_own_chain *oti_own_chain_ref(struct oti_own_chain *own);
+void oti_own_chain_unref(struct oti_own_chain *own);
 
 /* The session facts kept: otls_session_facts without its two fixed 256-byte
  * buffers (per-connection memory, issue 8): the strings point into one
@@ -127,16 +142,23 @@ struct oti_facts {
 
 struct otls_conn {
     otls_ctx *ctx;
-    void *state;       /* prov->conn_size bytes */
-    bool started;      /* prov->conn_init ran */
-    bool done;         /* handshake complete, facts taken */
+    struct oti_own_chain *own; /* server: the context's chain at otls_conn_new
+                                * (a reference, no copy); NULL: none */
+    void *state;               /* prov->conn_size bytes */
+    bool started;              /* prov->conn_init ran */
+    bool done;                 /* handshake complete, facts taken */
+    /* The core's part of the context's configuration as of otls_conn_new
+     * (the backend keeps its own part: conn_prepare). */
+    bool check_name;   /* client: verifies the server's name */
+    uint8_t verify;    /* otls_verify */
     otls_status fatal; /* a failed handshake leaves the connection unusable */
     char *fatal_error; /* its message, given again by later calls (owned; NULL:
                         * out of memory) */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int fd; /* for the fd transport */
+    int fd;         /* for the fd transport */
+    uint32_t flags; /* OTLS_FLAG_*, as of otls_conn_new */
     char *hostname;
     otls_session *session;        /* client: offered for resumption */
     struct oti_hello_tap *tap;    /* watches the peer's hello go by; from the
@@ -144,6 +166,8 @@ struct otls_conn {
     struct otls_peer_hello hello; /* what it read (the backend points here) */
     uint16_t unoffered_group;     /* client: the server chose this group, which
                                      was not in the configured list */
+    uint16_t *groups;             /* client with groups set: a copy of them as of
+                                   * otls_conn_new, [count, id, ...]; else NULL */
     struct oti_facts facts;
     char *error;    /* OTI_CONN_ERROR_SIZE bytes from the first error on; NULL before */
     bool error_oom; /* that allocation failed: otls_conn_error says so */

@@ -1,6 +1,8 @@
 /* ALPN selection and SNI, seen from both ends. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "harness.h"
@@ -68,18 +70,11 @@ ParameterizedTest(struct th_cell *cell, alpn, selection)
     th_pair_free(p);
 }
 
-/* The OpenSSL backend's server picks ALPN in a callback that reads its
- * context's current list (openssl_ctx.c alpn_select), so a change reaches
- * live connections there: left out until that backend keeps a list per
- * connection. */
-static int keeps_alpn_per_conn(const struct th_cell *cell)
-{
-    return strcmp(cell->server_backend, "openssl") != 0;
-}
-
 ParameterizedTestParameters(alpn, context_changed_after_connect)
 {
-    return th_cells_where(TH_DIM_VERSION, 0, keeps_alpn_per_conn);
+    /* row 0: the contexts change between otls_conn_new and the handshake;
+     * row 1: while both handshakes run (the backends' connections exist). */
+    return th_cells(TH_DIM_CROSS | TH_DIM_VERSION, 2);
 }
 
 static void assert_alpn(const struct th_pair *p, const char *want, const char *when)
@@ -94,42 +89,141 @@ static void assert_alpn(const struct th_pair *p, const char *want, const char *w
     }
 }
 
-/* A connection keeps the settings its contexts had when its handshake
- * started (backends may share one configuration among connections: the
- * mbedTLS backend does, per configuration generation); the next connection
- * takes the new ones. */
+static const char *const a_b[] = {"a", "b"};
+static const char *const only_a[] = {"a"};
+static const char *const only_b[] = {"b"};
+
+/* A connection keeps its contexts' ALPN lists as of otls_conn_new, on
+ * every backend, whether the contexts change before its handshake starts or
+ * during it (an OpenSSL server once read its context's current list in its
+ * selection callback); the next connection takes the new lists. */
 ParameterizedTest(struct th_cell *cell, alpn, context_changed_after_connect)
 {
     th_require_cell(cell);
     th_require(cell->client_backend, OTLS_FEAT_ALPN, "ALPN");
     th_require(cell->server_backend, OTLS_FEAT_ALPN, "ALPN");
     struct th_opts o = th_opts_cell(cell);
-    o.client_alpn = h2;
-    o.client_alpn_count = 1;
-    o.server_alpn = h2_http11;
-    o.server_alpn_count = 2;
+    o.client_alpn = a_b;
+    o.client_alpn_count = 2;
+    o.server_alpn = only_a;
+    o.server_alpn_count = 1;
     o.transport = TH_CALLBACKS;
     otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
     otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
     struct th_pair *p = th_pair_connect_only(cctx, sctx, &o);
     p->keep_ctx = 1;
-    /* The backends' connections are made when the handshake starts: the
-     * server's first (nothing to read yet), then the client's (its hello
-     * goes out). */
-    otls_status st = otls_handshake(p->server);
-    cr_assert(st == OTLS_WANT_READ, "%s: server: %s", p->desc, otls_status_name(st));
-    st = otls_handshake(p->client);
-    cr_assert(st == OTLS_WANT_READ, "%s: client: %s", p->desc, otls_status_name(st));
-    cr_assert(otls_ctx_set_alpn(cctx, spdy, 1) == OTLS_OK, "client: %s", otls_ctx_error(cctx));
-    cr_assert(otls_ctx_set_alpn(sctx, spdy, 1) == OTLS_OK, "server: %s", otls_ctx_error(sctx));
+    const char *when = "changed before the handshake";
+    if (cell->row == 1) {
+        /* The server first (nothing to read yet), then the client (its
+         * hello goes out): both ends' handshakes have started. */
+        when = "changed during the handshake";
+        otls_status st = otls_handshake(p->server);
+        cr_assert(st == OTLS_WANT_READ, "%s: server: %s", p->desc, otls_status_name(st));
+        st = otls_handshake(p->client);
+        cr_assert(st == OTLS_WANT_READ, "%s: client: %s", p->desc, otls_status_name(st));
+    }
+    cr_assert(otls_ctx_set_alpn(cctx, only_b, 1) == OTLS_OK, "client: %s", otls_ctx_error(cctx));
+    cr_assert(otls_ctx_set_alpn(sctx, only_b, 1) == OTLS_OK, "server: %s", otls_ctx_error(sctx));
     th_pair_drive(p);
     th_pair_assert_ok(p);
-    assert_alpn(p, "h2", "made before the change");
+    assert_alpn(p, "a", when);
     struct th_pair *q = th_pair_connect(cctx, sctx, &o);
     th_pair_assert_ok(q);
-    assert_alpn(q, "spdy/3", "made after the change");
+    assert_alpn(q, "b", "made after the change");
     th_pair_free(p);
     th_pair_free(q); /* and the contexts */
+}
+
+struct handshake_arg {
+    otls_conn *conn;
+    otls_status st;
+    atomic_int *running;
+};
+
+static void *handshake_thread(void *p)
+{
+    struct handshake_arg *a = p;
+    a->st = otls_handshake(a->conn);
+    atomic_fetch_sub(a->running, 1);
+    return NULL;
+}
+
+static const char *const b_c[] = {"b", "c"};
+
+ParameterizedTestParameters(alpn, context_changed_by_another_thread)
+{
+    return th_cells(TH_DIM_CROSS | TH_DIM_VERSION, 0);
+}
+
+/* Both handshakes run in threads of their own while this one keeps
+ * replacing the server context's ALPN list and chain (what a server that
+ * reloads its configuration does): the connection made before keeps what
+ * it started with, and nothing it uses is freed under it (an OpenSSL
+ * server's ALPN callback once read the context's list; run under ASan and
+ * TSan by scripts/ci). */
+ParameterizedTest(struct th_cell *cell, alpn, context_changed_by_another_thread)
+{
+    th_require_cell(cell);
+    th_require(cell->client_backend, OTLS_FEAT_ALPN, "ALPN");
+    th_require(cell->server_backend, OTLS_FEAT_ALPN, "ALPN");
+    struct th_opts o = th_opts_cell(cell);
+    const struct tpki *a = o.pki;
+    const struct tpki *b = th_cell_pki(cell, cell->key == TPKI_EC ? TPKI_RSA : TPKI_EC);
+    o.client_alpn = a_b;
+    o.client_alpn_count = 2;
+    o.server_alpn = only_a;
+    o.server_alpn_count = 1;
+    o.transport = TH_FD; /* blocking: each end in its own thread */
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    cr_assert(otls_ctx_load_ca_mem(cctx, b->root_pem.data, b->root_pem.len) == OTLS_OK, "%s",
+              otls_ctx_error(cctx));
+    struct th_pair *p = th_pair_connect_only(cctx, sctx, &o);
+    p->keep_ctx = 1;
+    atomic_int running = 2;
+    struct handshake_arg hs[2] = {{p->server, OTLS_OK, &running}, {p->client, OTLS_OK, &running}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        cr_assert(pthread_create(&t[i], NULL, handshake_thread, &hs[i]) == 0);
+    int changes = 0;
+    while (atomic_load(&running) > 0 || changes < 20) {
+        const struct tpki *k = changes % 2 ? a : b;
+        otls_status st = otls_ctx_set_alpn(sctx, changes % 2 ? only_b : b_c, changes % 2 ? 1 : 2);
+        if (st == OTLS_OK && changes % 4 == 0)
+            st = otls_ctx_load_cert_chain_mem(sctx, k->server_chain_pem.data,
+                                              k->server_chain_pem.len, k->server_key_pem.data,
+                                              k->server_key_pem.len);
+        if (st != OTLS_OK)
+            break;
+        changes++;
+    }
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    cr_assert(changes >= 20, "%s: a context change failed: %s", p->desc, otls_ctx_error(sctx));
+    p->sst = hs[0].st;
+    p->cst = hs[1].st;
+    cr_assert(p->sst == OTLS_OK && p->cst == OTLS_OK, "%s: handshakes %s (%s) / %s (%s)", p->desc,
+              otls_status_name(p->cst), otls_conn_error(p->client), otls_status_name(p->sst),
+              otls_conn_error(p->server));
+    assert_alpn(p, "a", "changed by another thread");
+    const uint8_t *leaf = NULL;
+    size_t leaf_len = 0;
+    cr_assert(otls_peer_cert_der(p->client, &leaf, &leaf_len) == OTLS_OK);
+    cr_assert(th_der_eq(leaf, leaf_len, &a->server_der), "%s: the server sent a later chain",
+              p->desc);
+    uint8_t cb[OTLS_CHANNEL_BINDING_MAX], sb[OTLS_CHANNEL_BINDING_MAX];
+    size_t cl = sizeof cb, sl = sizeof sb;
+    cr_assert(otls_channel_binding(p->client, "tls-server-end-point", cb, &cl) == OTLS_OK &&
+                  otls_channel_binding(p->server, "tls-server-end-point", sb, &sl) == OTLS_OK,
+              "%s: tls-server-end-point: %s / %s", p->desc, otls_conn_error(p->client),
+              otls_conn_error(p->server));
+    cr_assert(cl == sl && memcmp(cb, sb, cl) == 0,
+              "%s: the server's tls-server-end-point is not of the leaf the client received",
+              p->desc);
+    cr_log_info("%s: %d context changes during the handshakes", p->desc, changes);
+    th_pair_free(p);
+    otls_ctx_free(cctx);
+    otls_ctx_free(sctx);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -138,6 +138,23 @@ ParameterizedTest(struct th_cell *cell, channel_binding, tls13_unique_flag)
     cr_assert(st == OTLS_ERR_UNSUPPORTED, "%s: server (no flag): %s", p->desc,
               otls_status_name(st));
     th_pair_free(p);
+
+    /* The flags of a connection are its context's as of otls_conn_new:
+     * set on both contexts afterwards, they change nothing for it. */
+    o.client_flags = 0;
+    o.transport = TH_CALLBACKS; /* driven in this thread */
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    p = th_pair_connect_only(cctx, sctx, &o);
+    cr_assert(otls_ctx_set_flags(cctx, OTLS_FLAG_TLS13_UNIQUE) == OTLS_OK);
+    cr_assert(otls_ctx_set_flags(sctx, OTLS_FLAG_TLS13_UNIQUE) == OTLS_OK);
+    th_pair_drive(p);
+    th_pair_assert_ok(p);
+    otls_status c1 = unique(p->client, cb, &clen), s1 = unique(p->server, sb, &slen);
+    cr_assert(c1 == OTLS_ERR_UNSUPPORTED && s1 == OTLS_ERR_UNSUPPORTED,
+              "%s: flags set after otls_conn_new reached the connection: %s / %s", p->desc,
+              otls_status_name(c1), otls_status_name(s1));
+    th_pair_free(p); /* and the contexts */
 }
 
 ParameterizedTestParameters(channel_binding, types_and_sizes)
@@ -268,4 +285,83 @@ ParameterizedTest(struct th_cell *cell, channel_binding, end_point_and_exporter)
                   "%s: tls-exporter into 8 bytes: %s, *len %zu", d, otls_status_name(c1), small);
         th_pair_free(p);
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* A server connection's own certificate                                    */
+
+ParameterizedTestParameters(channel_binding, end_point_chain_changed)
+{
+    /* row 0: the server context's chain is replaced between otls_conn_new
+     * and the handshake; row 1: while both handshakes run. */
+    return th_cells(TH_DIM_CROSS | TH_DIM_VERSION | TH_DIM_KEY, 2);
+}
+
+/* A server connection keeps the chain its context had at otls_conn_new: it
+ * sends that leaf, and both ends' tls-server-end-point is the hash of the
+ * leaf the client received, whichever backend serves. The chain put in its
+ * place (the other key type's PKI) is what the next connection sends. */
+ParameterizedTest(struct th_cell *cell, channel_binding, end_point_chain_changed)
+{
+    th_require_cell(cell);
+    struct th_opts o = th_opts_cell(cell);
+    const struct tpki *a = o.pki;
+    const struct tpki *b = th_cell_pki(cell, cell->key == TPKI_EC ? TPKI_RSA : TPKI_EC);
+    o.transport = TH_CALLBACKS;
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    /* The client trusts both roots: whichever leaf comes, it verifies. */
+    cr_assert(otls_ctx_load_ca_mem(cctx, b->root_pem.data, b->root_pem.len) == OTLS_OK, "%s",
+              otls_ctx_error(cctx));
+    struct th_pair *p = th_pair_connect_only(cctx, sctx, &o);
+    p->keep_ctx = 1;
+    const char *when = "chain replaced before the handshake";
+    if (cell->row == 1) {
+        when = "chain replaced during the handshake";
+        otls_status st = otls_handshake(p->server);
+        cr_assert(st == OTLS_WANT_READ, "%s: server: %s", p->desc, otls_status_name(st));
+        st = otls_handshake(p->client);
+        cr_assert(st == OTLS_WANT_READ, "%s: client: %s", p->desc, otls_status_name(st));
+    }
+    cr_assert(otls_ctx_load_cert_chain_mem(sctx, b->server_chain_pem.data, b->server_chain_pem.len,
+                                           b->server_key_pem.data,
+                                           b->server_key_pem.len) == OTLS_OK,
+              "%s", otls_ctx_error(sctx));
+    th_pair_drive(p);
+    th_pair_assert_ok(p);
+
+    const struct tpki *want_pki[2] = {a, b};
+    struct th_pair *pairs[2] = {p, NULL};
+    for (int i = 0; i < 2; i++) {
+        if (i == 1) {
+            pairs[1] = th_pair_connect(cctx, sctx, &o);
+            th_pair_assert_ok(pairs[1]);
+            when = "connection made after the change";
+        }
+        struct th_pair *q = pairs[i];
+        const uint8_t *leaf = NULL;
+        size_t leaf_len = 0;
+        cr_assert(otls_peer_cert_der(q->client, &leaf, &leaf_len) == OTLS_OK, "%s: %s: %s", q->desc,
+                  when, otls_conn_error(q->client));
+        cr_assert(th_der_eq(leaf, leaf_len, &want_pki[i]->server_der),
+                  "%s: %s: the server sent the %s chain", q->desc, when, i ? "old" : "new");
+        uint8_t want[32];
+        unsigned int wlen = 0;
+        cr_assert(EVP_Digest(leaf, leaf_len, want, &wlen, EVP_sha256(), NULL) == 1 && wlen == 32);
+        uint8_t cb[OTLS_CHANNEL_BINDING_MAX], sb[OTLS_CHANNEL_BINDING_MAX];
+        size_t cl = sizeof cb, sl = sizeof sb;
+        otls_status c1 = otls_channel_binding(q->client, "tls-server-end-point", cb, &cl);
+        otls_status s1 = otls_channel_binding(q->server, "tls-server-end-point", sb, &sl);
+        cr_assert(c1 == OTLS_OK && s1 == OTLS_OK, "%s: %s: tls-server-end-point: %s (%s) / %s (%s)",
+                  q->desc, when, otls_status_name(c1), otls_conn_error(q->client),
+                  otls_status_name(s1), otls_conn_error(q->server));
+        cr_assert(cl == 32 && memcmp(cb, want, 32) == 0,
+                  "%s: %s: client tls-server-end-point is not SHA-256 of the leaf it received",
+                  q->desc, when);
+        cr_assert(sl == 32 && memcmp(sb, want, 32) == 0,
+                  "%s: %s: server tls-server-end-point is not SHA-256 of the leaf it sent", q->desc,
+                  when);
+    }
+    th_pair_free(p);
+    th_pair_free(pairs[1]); /* and the contexts */
 }

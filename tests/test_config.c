@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,6 +190,56 @@ ParameterizedTest(struct th_cell *cell, config, ciphers)
     st = otls_ctx_set_ciphers(ctx, NULL);
     cr_assert(st == OTLS_OK, "NULL list: %s (%s)", otls_status_name(st), otls_ctx_error(ctx));
     otls_ctx_free(ctx);
+}
+
+ParameterizedTestParameters(config, ciphers_changed_after_connect)
+{
+    return th_cells(TH_DIM_CROSS | TH_DIM_KEY, 0);
+}
+
+/* A connection keeps its contexts' suites as of otls_conn_new: both
+ * contexts move to AES-256 after the connections were made and before
+ * their handshakes, which still agree on AES-128; the next connection takes
+ * AES-256 (an OpenSSL SSL reads its suites from its SSL_CTX). */
+ParameterizedTest(struct th_cell *cell, config, ciphers_changed_after_connect)
+{
+    th_require_cell(cell);
+    struct th_opts o = th_opts_cell(cell);
+    o.version = OTLS_TLS1_2;
+    th_require_version(cell->client_backend, OTLS_TLS1_2);
+    th_require_version(cell->server_backend, OTLS_TLS1_2);
+    const char *sig = cell->key == TPKI_EC ? "ECDSA" : "RSA";
+    char aes128[64], aes256[64];
+    snprintf(aes128, sizeof aes128, "ECDHE-%s-AES128-GCM-SHA256", sig);
+    snprintf(aes256, sizeof aes256, "ECDHE-%s-AES256-GCM-SHA384", sig);
+    o.client_ciphers = aes128;
+    o.server_ciphers = aes128;
+    o.transport = TH_CALLBACKS;
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    struct th_pair *p = th_pair_connect_only(cctx, sctx, &o);
+    p->keep_ctx = 1;
+    cr_assert(otls_ctx_set_ciphers(cctx, aes256) == OTLS_OK, "%s", otls_ctx_error(cctx));
+    cr_assert(otls_ctx_set_ciphers(sctx, aes256) == OTLS_OK, "%s", otls_ctx_error(sctx));
+    th_pair_drive(p);
+    th_pair_assert_ok(p);
+    struct th_pair *q = th_pair_connect(cctx, sctx, &o);
+    th_pair_assert_ok(q);
+    const char *want[2] = {aes128, aes256};
+    struct th_pair *pairs[2] = {p, q};
+    for (int i = 0; i < 2; i++) {
+        otls_conn *ends[2] = {pairs[i]->client, pairs[i]->server};
+        for (int j = 0; j < 2; j++) {
+            otls_cipher_info ci;
+            memset(&ci, 0, sizeof ci);
+            cr_assert(otls_cipher(ends[j], &ci) == OTLS_OK && ci.name, "%s", pairs[i]->desc);
+            cr_assert(strcmp(ci.name, want[i]) == 0, "%s: %s: %s %s, expected %s", pairs[i]->desc,
+                      i ? "made after the change" : "made before the change",
+                      j ? "server" : "client", ci.name, want[i]);
+        }
+    }
+    th_pair_free(p);
+    th_pair_free(q); /* and the contexts */
 }
 
 ParameterizedTestParameters(config, versions)

@@ -76,6 +76,30 @@ ParameterizedTest(struct th_cell *cell, groups, negotiate)
     th_pair_free(p);
 }
 
+ParameterizedTestParameters(groups, context_changed_after_connect)
+{
+    return th_cells(TH_DIM_CROSS | TH_DIM_VERSION, 0);
+}
+
+/* A client offers its context's groups as of otls_conn_new, and accepts
+ * the server's choice among those, though its context has moved on to
+ * other groups (the core's check of the server's choice, as every
+ * backend's offer, keeps the list the connection started with). */
+ParameterizedTest(struct th_cell *cell, groups, context_changed_after_connect)
+{
+    th_require_cell(cell);
+    struct th_opts o = th_opts_cell(cell);
+    o.transport = TH_CALLBACKS;
+    otls_ctx *cctx = th_ctx_make(&o, OTLS_CLIENT);
+    otls_ctx *sctx = th_ctx_make(&o, OTLS_SERVER);
+    SET_OK(cctx, otls_ctx_set_groups(cctx, "P-256"));
+    struct th_pair *p = th_pair_connect_only(cctx, sctx, &o);
+    SET_OK(cctx, otls_ctx_set_groups(cctx, "X25519"));
+    th_pair_drive(p);
+    th_pair_assert_ok(p);
+    th_pair_free(p); /* and the contexts */
+}
+
 ParameterizedTestParameters(groups, bad_lists)
 {
     return th_cells(0, 0);

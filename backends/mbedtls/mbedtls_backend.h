@@ -175,6 +175,8 @@ struct oti_mbedtls_conn {
     unsigned vsig_bad : 1;    /* a certificate's signature does not verify under its
                                * issuer's key (mbedTLS says only: not trusted) */
     unsigned ip_mismatch : 1; /* the IP check failed */
+    unsigned prepared : 1;    /* conn_prepare completed */
+    unsigned check_host : 1;  /* client: check the name (the context's as of prepare) */
     /* A copy of sh->conf that this connection alone changes, made only
      * when needed (oti_mbedtls_conf_private); it borrows sh's pointers. */
     mbedtls_ssl_config *conf_private;
@@ -292,6 +294,7 @@ void oti_mbedtls_vchain_clear(struct oti_mbedtls_conn *c);
 int oti_mbedtls_verify_again(struct oti_mbedtls_conn *c, mbedtls_x509_crt *chain);
 
 /* mbedtls_conn.c */
+otls_status oti_mbedtls_conn_prepare(void *conn, void *ctx, otls_error *e);
 otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
                                   otls_error *e);
 void oti_mbedtls_conn_free(void *conn);

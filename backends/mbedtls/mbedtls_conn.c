@@ -12,8 +12,8 @@
  * the context verifies. mbedtls_ssl_set_hostname sets the SNI (and makes
  * mbedTLS check the name); the verify callback puts the core's check of
  * names and addresses in place of mbedTLS's (mbedtls_verify.c). */
-static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbedtls_ctx *x,
-                                const struct otls_conn_params *p, otls_error *e)
+static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct otls_conn_params *p,
+                                otls_error *e)
 {
     if (p->hostname == NULL || p->hostname_is_ip) {
 #if OTI_MBEDTLS_V3
@@ -34,7 +34,7 @@ static otls_status set_hostname(struct oti_mbedtls_conn *c, const struct oti_mbe
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     memcpy(c->hostname, p->hostname, len);
     c->hostname_is_ip = !!p->hostname_is_ip;
-    int check = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
+    int check = c->check_host; /* the context's setting as of otls_conn_new */
     if (p->hostname_is_ip) {
         if (!check)
             return OTLS_OK;
@@ -88,20 +88,18 @@ static otls_status offer_session(struct oti_mbedtls_conn *c, const struct oti_mb
     return OTLS_OK;
 }
 
-otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
-                                  otls_error *e)
+/* In otls_conn_new: the connection takes a reference to its context's
+ * current configuration generation (a later change makes a new one) and
+ * sets up its ssl context on it. */
+otls_status oti_mbedtls_conn_prepare(void *conn, void *ctx, otls_error *e)
 {
     struct oti_mbedtls_conn *c = conn;
     struct oti_mbedtls_ctx *x = ctx;
     if (!x->ready || x->suites == NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
     if (c->ctx != NULL)
-        return otls_error_setf(e, OTLS_ERR_STATE, "connection already initialised");
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection already prepared");
     c->ctx = x;
-    c->send = p->send;
-    c->recv = p->recv;
-    c->io_user = p->io_user;
-    c->peer_hello = p->peer_hello;
     mbedtls_ssl_init(&c->ssl);
     c->ssl_ready = 1;
     otls_status st = oti_mbedtls_shared_get(x, &c->sh, e);
@@ -123,11 +121,33 @@ otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_
     mbedtls_ssl_set_export_keys_cb(&c->ssl, oti_mbedtls_keys_cb, c);
 #endif
     c->judge_optional = x->role == OTLS_SERVER && x->verify == OTLS_VERIFY_OPTIONAL;
+    c->check_host = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
+    c->prepared = 1;
+    return OTLS_OK;
+}
+
+otls_status oti_mbedtls_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
+                                  otls_error *e)
+{
+    struct oti_mbedtls_conn *c = conn;
+    struct oti_mbedtls_ctx *x = ctx;
+    if (c->ctx == NULL) {
+        otls_status st = oti_mbedtls_conn_prepare(conn, ctx, e);
+        if (st < 0)
+            return st;
+    }
+    if (!c->prepared || c->send != NULL)
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection already initialised");
+    c->send = p->send;
+    c->recv = p->recv;
+    c->io_user = p->io_user;
+    c->peer_hello = p->peer_hello;
     if (x->role == OTLS_SERVER)
         return OTLS_OK;
+    otls_status st;
     if (p->session != NULL && (st = offer_session(c, p->session, e)) < 0)
         return st;
-    return set_hostname(c, x, p, e);
+    return set_hostname(c, p, e);
 }
 
 void oti_mbedtls_conn_free(void *conn)

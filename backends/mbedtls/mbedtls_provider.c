@@ -138,4 +138,5 @@ const struct otls_provider otls_provider_mbedtls = {
     .session_get = session_get,
     .session_free = session_free,
     .digest = digest,
+    .conn_prepare = oti_mbedtls_conn_prepare,
 };

@@ -3,6 +3,7 @@
 #ifndef OTLS_BACKEND_OPENSSL_H
 #define OTLS_BACKEND_OPENSSL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,20 +12,32 @@
 
 #include "omnitls/provider.h"
 
+/* A server's ALPN list (wire format), shared by the context and the
+ * connections made while it was the context's: a connection selects from
+ * the list it started with, with no copy of its own (per-connection
+ * memory), and a context change never frees a list a handshake in another
+ * thread reads. */
+struct oti_openssl_alpn {
+    atomic_int refs;
+    size_t len;
+    unsigned char wire[];
+};
+
 /* Context state: the core allocates it zeroed (ctx_size bytes). */
 struct oti_openssl_ctx {
-    SSL_CTX *ssl_ctx;
+    SSL_CTX *ssl_ctx; /* the current generation (openssl_ctx.c) */
+    atomic_int used;  /* a connection was made from ssl_ctx: a change makes
+                       * a new one rather than change it under the SSL */
     otls_role role;
-    otls_verify verify;  /* from the last configure */
-    int check_hostname;  /* from the last configure */
-    unsigned char *alpn; /* our copy of the ALPN wire list (server: the
-                          * select callback reads it) */
-    size_t alpn_len;
-    char *default_ciphers;   /* OpenSSL's TLS 1.2 list as the context began */
-    char *default_suites13;  /* OpenSSL's TLS 1.3 list as the context began */
-    int default_server_pref; /* SSL_OP_CIPHER_SERVER_PREFERENCE at start */
-    int groups_changed;      /* groups were set: NULL restores the default */
-    /* This side's certificate, applied to each SSL in conn_init, so that a
+    otls_verify verify;            /* from the last configure */
+    int check_hostname;            /* from the last configure */
+    struct oti_openssl_alpn *alpn; /* server: the ALPN list; NULL: off
+                                    * (a client's is in the SSL_CTX) */
+    char *default_ciphers;         /* OpenSSL's TLS 1.2 list as the context began */
+    char *default_suites13;        /* OpenSSL's TLS 1.3 list as the context began */
+    int default_server_pref;       /* SSL_OP_CIPHER_SERVER_PREFERENCE at start */
+    int groups_changed;            /* groups were set: NULL restores the default */
+    /* This side's certificate, applied to each SSL in conn_prepare, so that a
      * second ctx_set_own_chain replaces the first whatever its key type
      * (SSL_CTX keeps one slot per key type and cannot clear them). */
     X509 *leaf;
@@ -35,6 +48,11 @@ struct oti_openssl_ctx {
 /* Connection state: the core allocates it zeroed (conn_size bytes). */
 struct oti_openssl_conn {
     SSL *ssl;
+    /* The context's settings as of conn_prepare that OpenSSL does not copy
+     * into the SSL. */
+    struct oti_openssl_alpn *alpn; /* server: a reference; NULL: no ALPN */
+    otls_verify verify;
+    int check_hostname;
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
@@ -77,7 +95,12 @@ int oti_openssl_own_chain_use(const struct oti_openssl_ctx *c, SSL *ssl);
 /* openssl_bio.c */
 BIO *oti_openssl_bio_new(struct oti_openssl_conn *conn);
 
+/* openssl_ctx.c: drops a reference to a server's ALPN list (NULL-safe). */
+void oti_openssl_alpn_unref(struct oti_openssl_alpn *alpn);
+struct oti_openssl_alpn *oti_openssl_alpn_ref(struct oti_openssl_alpn *alpn);
+
 /* openssl_conn.c */
+otls_status oti_openssl_conn_prepare(void *conn, void *ctx, otls_error *e);
 otls_status oti_openssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
                                   otls_error *e);
 void oti_openssl_conn_free(void *conn);

@@ -9,15 +9,16 @@
 /* Client: SNI for names (never for IP literals), and the name check when
  * the context verifies. Partial wildcards ("w*.example") are refused, as in
  * Python. */
-static otls_status set_hostname(SSL *ssl, const struct oti_openssl_ctx *ctx,
-                                const struct otls_conn_params *p, otls_error *e)
+static otls_status set_hostname(struct oti_openssl_conn *c, const struct otls_conn_params *p,
+                                otls_error *e)
 {
+    SSL *ssl = c->ssl;
     if (p->hostname == NULL)
         return OTLS_OK;
     if (!p->hostname_is_ip && !SSL_set_tlsext_host_name(ssl, p->hostname))
         return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
                                        "could not set the server name");
-    if (!ctx->check_hostname || ctx->verify == OTLS_VERIFY_NONE)
+    if (!c->check_hostname || c->verify == OTLS_VERIFY_NONE)
         return OTLS_OK;
     X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
@@ -38,42 +39,69 @@ static otls_status keep_hostname(struct oti_openssl_conn *c, const char *hostnam
     return c->hostname ? OTLS_OK : otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
 }
 
-otls_status oti_openssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
-                                  otls_error *e)
+/* In otls_conn_new: SSL_new copies the SSL_CTX's versions, suites, groups,
+ * verify mode, options and a client's ALPN list into the SSL; the chain
+ * and key go on the SSL; the rest is kept here. A later change of the
+ * context reaches only later connections. */
+otls_status oti_openssl_conn_prepare(void *conn, void *ctx, otls_error *e)
 {
     struct oti_openssl_conn *c = conn;
     const struct oti_openssl_ctx *x = ctx;
     if (x->ssl_ctx == NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
     if (c->ssl != NULL)
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection already prepared");
+    ERR_clear_error();
+    c->ssl = SSL_new(x->ssl_ctx);
+    if (c->ssl == NULL)
+        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL");
+    /* The next change of the context makes a new SSL_CTX (openssl_ctx.c). */
+    atomic_store(&((struct oti_openssl_ctx *)ctx)->used, 1);
+    /* A non-blocking caller may retry a write from another buffer copy. */
+    SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (!oti_openssl_own_chain_use(x, c->ssl))
+        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL, "could not use the certificate chain");
+    c->verify = x->verify;
+    c->check_hostname = x->check_hostname;
+    if (x->role == OTLS_SERVER) {
+        c->alpn = oti_openssl_alpn_ref(x->alpn);
+        SSL_set_accept_state(c->ssl);
+    } else {
+        SSL_set_connect_state(c->ssl);
+    }
+    ERR_clear_error();
+    return OTLS_OK;
+}
+
+otls_status oti_openssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
+                                  otls_error *e)
+{
+    struct oti_openssl_conn *c = conn;
+    const struct oti_openssl_ctx *x = ctx;
+    if (c->ssl == NULL) {
+        otls_status st = oti_openssl_conn_prepare(conn, ctx, e);
+        if (st < 0)
+            return st;
+    }
+    if (SSL_get_rbio(c->ssl) != NULL)
         return otls_error_setf(e, OTLS_ERR_STATE, "connection already initialised");
     ERR_clear_error();
     c->send = p->send;
     c->recv = p->recv;
     c->io_user = p->io_user;
-    c->ssl = SSL_new(x->ssl_ctx);
-    if (c->ssl == NULL)
-        return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create an SSL");
     BIO *bio = oti_openssl_bio_new(c);
     if (bio == NULL)
         return oti_openssl_queue_error(e, OTLS_ERR_NO_MEMORY, "could not create the transport");
     SSL_set_bio(c->ssl, bio, bio); /* the SSL owns it now */
-    /* A non-blocking caller may retry a write from another buffer copy. */
-    SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    if (!oti_openssl_own_chain_use(x, c->ssl))
-        return oti_openssl_queue_error(e, OTLS_ERR_INTERNAL, "could not use the certificate chain");
     otls_status st = OTLS_OK;
     if (x->role == OTLS_CLIENT) {
-        SSL_set_connect_state(c->ssl);
         /* SSL_set_session takes its own reference. */
         if (p->session && !SSL_set_session(c->ssl, p->session))
             return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
                                            "could not offer the session");
-        st = set_hostname(c->ssl, x, p, e);
+        st = set_hostname(c, p, e);
         if (st == OTLS_OK)
             st = keep_hostname(c, p->hostname, e);
-    } else {
-        SSL_set_accept_state(c->ssl);
     }
     ERR_clear_error();
     return st;
@@ -85,6 +113,7 @@ void oti_openssl_conn_free(void *conn)
     if (c == NULL)
         return;
     SSL_free(c->ssl); /* NULL-safe; frees the BIO too */
+    oti_openssl_alpn_unref(c->alpn);
     OPENSSL_free(c->hostname);
     memset(c, 0, sizeof *c);
 }

@@ -71,4 +71,5 @@ const struct otls_provider otls_provider_openssl = {
     .session_get = session_get,
     .session_free = session_free,
     .digest = digest,
+    .conn_prepare = oti_openssl_conn_prepare,
 };

@@ -74,7 +74,7 @@ struct oti_wolfssl_certs {
  * WOLFSSL_CTX holds the trust anchors and this side's chain and key; a
  * chain change replaces it (wolfssl_ctx.c), so that it never reaches a
  * live connection without a copy of the chain per connection. The
- * settings below are applied to each WOLFSSL in conn_init. */
+ * settings below are applied to each WOLFSSL in conn_prepare. */
 struct oti_wolfssl_ctx {
     WOLFSSL_CTX *ctx;
     otls_role role;
@@ -105,13 +105,15 @@ struct oti_wolfssl_ctx {
 struct oti_wolfssl_conn {
     struct oti_wolfssl_ctx *ctx;
     WOLFSSL *ssl;
-    /* Copies of the context's lists, taken in conn_init. */
+    /* Copies of the context's lists, taken in conn_prepare. */
     uint16_t *suites; /* suite_count entries (owned): sized to the list, not the cap */
     size_t suite_count;
     int custom_suites;
     uint8_t *alpn;
     size_t alpn_len;
     otls_verify verify;
+    int check_host; /* client: check the name (the context's as of prepare) */
+    int prepared;   /* conn_prepare completed */
     /* Transport. */
     otls_send_fn send;
     otls_recv_fn recv;
@@ -256,6 +258,7 @@ void oti_wolfssl_verified_done(struct oti_wolfssl_conn *c);
 void oti_wolfssl_verify_failed(struct oti_wolfssl_conn *c, int err);
 
 /* wolfssl_conn.c */
+otls_status oti_wolfssl_conn_prepare(void *conn, void *ctx, otls_error *e);
 otls_status oti_wolfssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
                                   otls_error *e);
 void oti_wolfssl_conn_free(void *conn);

@@ -11,8 +11,8 @@
  * omnitls's (wolfssl_hooks.c, or the verify callback): wolfSSL's own
  * matches partial wildcards and treats the common name otherwise than
  * OpenSSL. */
-static otls_status set_hostname(struct oti_wolfssl_conn *c, const struct oti_wolfssl_ctx *x,
-                                const struct otls_conn_params *p, otls_error *e)
+static otls_status set_hostname(struct oti_wolfssl_conn *c, const struct otls_conn_params *p,
+                                otls_error *e)
 {
     if (p->hostname == NULL)
         return OTLS_OK;
@@ -24,7 +24,7 @@ static otls_status set_hostname(struct oti_wolfssl_conn *c, const struct oti_wol
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
     memcpy(c->hostname, p->hostname, len + 1);
     c->hostname_is_ip = p->hostname_is_ip;
-    int check = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
+    int check = c->check_host; /* the context's setting as of otls_conn_new */
     if (p->hostname_is_ip) {
         if (check && (c->ip_len = oti_ip_parse(p->hostname, c->ip)) == 0)
             return otls_error_setf(e, OTLS_ERR_INVALID_ARGUMENT, "'%.160s' is not an IP address",
@@ -138,8 +138,8 @@ static int install_suites(const struct oti_wolfssl_conn *c, const struct oti_wol
     return oti_wolfssl_suites_use(c->ssl, list, n);
 }
 
-static otls_status setup(struct oti_wolfssl_conn *c, struct oti_wolfssl_ctx *x,
-                         const struct otls_conn_params *p, otls_error *e)
+/* Everything the context decides, applied in conn_prepare. */
+static otls_status setup(struct oti_wolfssl_conn *c, struct oti_wolfssl_ctx *x, otls_error *e)
 {
     WOLFSSL *ssl = c->ssl;
     wolfSSL_SSLSetIORecv(ssl, oti_wolfssl_bio_recv);
@@ -164,33 +164,39 @@ static otls_status setup(struct oti_wolfssl_conn *c, struct oti_wolfssl_ctx *x,
         oti_wolfssl_hooks_conn(c);
     if (oti_wolfssl_groups_use(x, ssl) != 0)
         return otls_error_setf(e, OTLS_ERR_INTERNAL, "could not set the groups or tickets");
-    if (x->role == OTLS_SERVER)
-        return OTLS_OK;
+    if (x->role == OTLS_CLIENT && c->alpn != NULL)
+        return offer_alpn(c, e);
+    return OTLS_OK;
+}
+
+/* What the connection adds: its transport (set in conn_init), and a
+ * client's session and name. */
+static otls_status setup_client(struct oti_wolfssl_conn *c, const struct otls_conn_params *p,
+                                otls_error *e)
+{
     otls_status st = OTLS_OK;
-    if (c->alpn != NULL)
-        st = offer_alpn(c, e);
-    if (st == OTLS_OK && p->session != NULL)
+    if (p->session != NULL)
         st = offer_session(c, p->session, e);
     if (st == OTLS_OK)
-        st = set_hostname(c, x, p, e);
+        st = set_hostname(c, p, e);
     return st;
 }
 
-otls_status oti_wolfssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
-                                  otls_error *e)
+/* In otls_conn_new: copies of the context's lists and a WOLFSSL made from
+ * its current WOLFSSL_CTX (which holds the chain and key, and lives on
+ * while connections use it), so that a later change of the context
+ * reaches only later connections. */
+otls_status oti_wolfssl_conn_prepare(void *conn, void *ctx, otls_error *e)
 {
     struct oti_wolfssl_conn *c = conn;
     struct oti_wolfssl_ctx *x = ctx;
     if (x->ctx == NULL || !x->configured)
         return otls_error_setf(e, OTLS_ERR_STATE, "context was not initialised");
     if (c->ctx != NULL)
-        return otls_error_setf(e, OTLS_ERR_STATE, "connection already initialised");
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection already prepared");
     c->ctx = x;
-    c->send = p->send;
-    c->recv = p->recv;
-    c->io_user = p->io_user;
-    c->peer_hello = p->peer_hello;
     c->verify = x->verify;
+    c->check_host = x->check_hostname && x->verify != OTLS_VERIFY_NONE;
     c->suites = oti_wolfssl_alloc(x->suite_count ? x->suite_count * sizeof x->suites[0] : 1);
     if (c->suites == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "out of memory");
@@ -207,7 +213,31 @@ otls_status oti_wolfssl_conn_init(void *conn, void *ctx, const struct otls_conn_
     c->ssl = wolfSSL_new(x->ctx);
     if (c->ssl == NULL)
         return otls_error_setf(e, OTLS_ERR_NO_MEMORY, "could not create a WOLFSSL");
-    return setup(c, x, p, e);
+    otls_status st = setup(c, x, e);
+    if (st == OTLS_OK)
+        c->prepared = 1;
+    return st;
+}
+
+otls_status oti_wolfssl_conn_init(void *conn, void *ctx, const struct otls_conn_params *p,
+                                  otls_error *e)
+{
+    struct oti_wolfssl_conn *c = conn;
+    struct oti_wolfssl_ctx *x = ctx;
+    if (c->ctx == NULL) {
+        otls_status st = oti_wolfssl_conn_prepare(conn, ctx, e);
+        if (st < 0)
+            return st;
+    }
+    if (!c->prepared || c->send != NULL)
+        return otls_error_setf(e, OTLS_ERR_STATE, "connection already initialised");
+    c->send = p->send;
+    c->recv = p->recv;
+    c->io_user = p->io_user;
+    c->peer_hello = p->peer_hello;
+    if (x->role == OTLS_SERVER)
+        return OTLS_OK;
+    return setup_client(c, p, e);
 }
 
 void oti_wolfssl_conn_free(void *conn)

@@ -175,4 +175,5 @@ const struct otls_provider otls_provider_wolfssl = {
     .session_get = session_get,
     .session_free = session_free,
     .digest = digest,
+    .conn_prepare = oti_wolfssl_conn_prepare,
 };

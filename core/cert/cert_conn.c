@@ -58,7 +58,7 @@ otls_status otls_peer_cert_json(otls_conn *conn, unsigned flags, char **json, si
     otls_status st = leaf(conn, &der);
     if (st != OTLS_OK)
         return st;
-    if (conn->ctx->cfg.verify == OTLS_VERIFY_NONE) {
+    if (conn->verify == OTLS_VERIFY_NONE) {
         /* getpeercert(): an empty dict for a certificate nothing verified
          * (SSL_VERIFY_PEER unset), before any decoding. */
         *json = oti_strdup("{}");

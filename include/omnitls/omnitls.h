@@ -121,7 +121,8 @@ OTLS_API otls_status otls_set_allocator(void *(*malloc_fn)(size_t size, void *us
                                         void (*free_fn)(void *ptr, void *user), void *user);
 
 /* ------------------------------------------------------------------------ */
-/* Contexts: the configuration shared by connections                        */
+/* Contexts: the configuration shared by connections. Each connection keeps
+ * its context's configuration as of otls_conn_new (see there).             */
 
 typedef struct otls_ctx otls_ctx;
 typedef struct otls_conn otls_conn;
@@ -176,7 +177,9 @@ OTLS_API otls_status otls_ctx_load_ca_dir(otls_ctx *ctx, const char *path);
 OTLS_API otls_status otls_ctx_load_ca_mem(otls_ctx *ctx, const void *data, size_t len);
 
 /* Sets this side's certificate chain (leaf first, then intermediates) and
- * private key. key_path may be NULL when the key is in cert_path. Keys may be
+ * private key, for connections made from now on (otls_conn_new: live ones
+ * keep the chain they started with, and a server's tls-server-end-point is
+ * of the leaf it sent). key_path may be NULL when the key is in cert_path. Keys may be
  * PEM (PKCS#8, PKCS#1 RSA, SEC1 EC) or DER; encrypted keys give
  * OTLS_ERR_UNSUPPORTED. OTLS_ERR_PARSE also when the key does not match the
  * leaf certificate. */
@@ -211,7 +214,9 @@ OTLS_API otls_status otls_ctx_set_versions(otls_ctx *ctx, otls_tls_version min,
 OTLS_API otls_status otls_ctx_set_ciphers(otls_ctx *ctx, const char *list);
 
 /* Sets the ALPN protocols, in preference order (client: offered; server:
- * accepted). Each name is 1..255 bytes. count 0 turns ALPN off. */
+ * accepted), for connections made from now on: a live connection keeps the
+ * list of its context at otls_conn_new. Each name is 1..255 bytes. count 0
+ * turns ALPN off. */
 OTLS_API otls_status otls_ctx_set_alpn(otls_ctx *ctx, const char *const *protocols, size_t count);
 
 /* Sets the key-exchange groups, in preference order: a colon-separated list
@@ -258,9 +263,21 @@ OTLS_API otls_status otls_ctx_set_flags(otls_ctx *ctx, uint32_t flags);
 typedef long (*otls_send_fn)(void *user, const void *buf, size_t len);
 typedef long (*otls_recv_fn)(void *user, void *buf, size_t len);
 
-/* Creates a connection from a context. Returns NULL on failure (out of
- * memory); the reason is then in otls_ctx_error(ctx). The context must
- * outlive the connection. Free with otls_conn_free(). */
+/* Creates a connection from a context. The connection keeps the context's
+ * configuration as it is now, on every backend: a later change of the
+ * context (versions, ciphers, groups, ALPN, verify mode, hostname check,
+ * flags, tickets, its own certificate chain and key) reaches only
+ * connections made after it, whether this one's handshake has started or
+ * not; a server connection sends the chain of its context as of this call,
+ * and its tls-server-end-point is of that certificate. Shared rather than
+ * kept: trust anchors (otls_ctx_load_ca_*) added later are trusted by live
+ * connections too. A server's session cache is its context's, except that
+ * on OpenSSL a change of a context that made connections starts an empty
+ * one (sessions made before resume by ticket, not by session id).
+ * Changing a context while another thread calls otls_conn_new on it is not
+ * supported. Returns NULL on failure (out of memory); the reason is then in
+ * otls_ctx_error(ctx). The context must outlive the connection. Free with
+ * otls_conn_free(). */
 OTLS_API otls_conn *otls_conn_new(otls_ctx *ctx);
 
 /* Frees a connection (does not send close_notify; see otls_shutdown). NULL is
@@ -391,8 +408,9 @@ OTLS_API otls_status otls_server_name(otls_conn *conn, const char **name);
  *  - "tls-unique" (RFC 5929): the first Finished of the latest handshake.
  *    Refused on TLS 1.3 (RFC 9266) unless OTLS_FLAG_TLS13_UNIQUE is set.
  *  - "tls-server-end-point" (RFC 5929 4.1): hash of the server certificate
- *    (MD5/SHA-1 upgraded to SHA-256); refused for Ed25519/Ed448 and unknown
- *    signature algorithms.
+ *    the connection saw (a server: the leaf it sent, its context's as of
+ *    otls_conn_new) (MD5/SHA-1 upgraded to SHA-256); refused for
+ *    Ed25519/Ed448 and unknown signature algorithms.
  *  - "tls-exporter" (RFC 9266): 32 bytes of exporter output with the label
  *    "EXPORTER-Channel-Binding" and an empty context; on TLS 1.2 only with
  *    the extended master secret.

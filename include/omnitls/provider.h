@@ -161,8 +161,9 @@ struct otls_provider {
     otls_status (*ctx_set_own_chain)(void *ctx, const otls_der *chain, size_t count,
                                      const uint8_t *key, size_t key_len, otls_error *e);
 
-    /* Connection. conn_init runs at the first handshake call; conn_free must
-     * cope with a connection whose conn_init failed or never ran. */
+    /* Connection. conn_init runs at the first handshake call, after
+     * conn_prepare (below) when the backend has it; conn_free must cope with
+     * a connection whose conn_prepare or conn_init failed or never ran. */
     otls_status (*conn_init)(void *conn, void *ctx, const struct otls_conn_params *p,
                              otls_error *e);
     void (*conn_free)(void *conn);
@@ -201,6 +202,16 @@ struct otls_provider {
     void (*session_free)(void *session);
     /* Hashes data with alg into out (28/32/48/64 bytes). Optional. */
     otls_status (*digest)(enum otls_hash alg, const uint8_t *data, size_t len, uint8_t *out);
+
+    /* Appended in 0.x (see OTLS_PROVIDER_ABI). Runs in otls_conn_new: takes
+     * the context's configuration as it is now (versions, suites, groups,
+     * verify mode, ALPN list, own chain and key) for this connection, so
+     * that a later ctx_configure or ctx_set_own_chain reaches only later
+     * connections. conn_init then adds the transport, name and session.
+     * conn_free must cope with a connection that was only prepared. A
+     * backend without it takes the configuration in conn_init (at the
+     * first handshake call), which breaks the rule of otls_conn_new. */
+    otls_status (*conn_prepare)(void *conn, void *ctx, otls_error *e);
 };
 
 /* Helper for backends: fills e->message like vprintf and returns code

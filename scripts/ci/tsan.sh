@@ -5,7 +5,8 @@
 # switches stacks in a way TSan cannot follow and crashes under it), with 8
 # threads x OTLS_LOAD_ROUNDS connections per backend on every backend
 # (backends first used concurrently, shared contexts, answers compared with
-# one thread's). Any report fails (halt_on_error, non-zero exit).
+# one thread's); then otls_reload (a server context reloaded while its
+# connections' handshakes run). Any report fails (halt_on_error, non-zero exit).
 # Suppressions, each with its reason: tests/sanitizers/tsan.supp.
 #   scripts/ci/tsan.sh        (BUILD_DIR, JOBS, OTLS_LOAD_ROUNDS from the environment)
 set -euo pipefail
@@ -18,7 +19,7 @@ start=$(date +%s)
 mkdir -p "$build"
 CC=clang cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DOTLS_SANITIZE=thread -DOTLS_BUILD_EXAMPLES=OFF -DOTLS_BUILD_DOCS=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target otls_load >"$build/build.log" 2>&1 || {
+cmake --build "$build" -j "$jobs" --target otls_load otls_reload >"$build/build.log" 2>&1 || {
     tail -50 "$build/build.log"
     exit 1
 }
@@ -37,5 +38,10 @@ if grep -q 'WARNING: ThreadSanitizer' "$log"; then
     rc=1
 fi
 grep -q '^\[load\] .* every answer identical' "$log" || rc=1
+# A server context reloaded while its connections' handshakes run in
+# other threads (tests/load/reload.c).
+"$build/tests/load/otls_reload" >"$build/tsan-reload.log" 2>&1 || rc=1
+grep -v '^    #' "$build/tsan-reload.log" | head -30
+grep -q 'WARNING: ThreadSanitizer' "$build/tsan-reload.log" && rc=1
 echo "tsan: exit $rc, $(($(date +%s) - start)) s including the build"
 exit "$rc"
