@@ -25,7 +25,7 @@ otls_conn *otls_conn_new(otls_ctx *ctx)
     conn->verify = (uint8_t)cfg->verify;
     conn->check_name =
         cfg->role == OTLS_CLIENT && cfg->check_hostname && cfg->verify != OTLS_VERIFY_NONE;
-    conn->flags = ctx->flags;
+    conn->flags = (uint8_t)ctx->flags; /* every OTLS_FLAG_* fits (internal.h) */
     if (cfg->role == OTLS_SERVER)
         conn->own = oti_own_chain_ref(ctx->own);
     if (cfg->role == OTLS_CLIENT && cfg->group_count > 0) {
@@ -269,7 +269,7 @@ otls_status otls_handshake(otls_conn *conn)
     if (conn->done)
         return OTLS_OK;
     if (conn->fatal) /* the failure again, with its message */
-        return oti_conn_fail(conn, conn->fatal, "%s", fatal_text(conn));
+        return oti_conn_fail(conn, (otls_status)conn->fatal, "%s", fatal_text(conn));
     otls_status st = conn->started ? OTLS_OK : start(conn);
     if (st >= 0) {
         otls_error e = {0};
@@ -301,7 +301,7 @@ otls_status otls_handshake(otls_conn *conn)
         conn->done = st == OTLS_OK;
     }
     if (st < 0) {
-        conn->fatal = st;
+        conn->fatal = (int8_t)st;
         /* Kept apart (conn->error changes with later calls), sized to the
          * message: most connections never fail. */
         const char *why = otls_conn_error(conn);

@@ -145,33 +145,35 @@ struct otls_conn {
     struct oti_own_chain *own; /* server: the context's chain at otls_conn_new
                                 * (a reference, no copy); NULL: none */
     void *state;               /* prov->conn_size bytes */
-    bool started;              /* prov->conn_init ran */
-    bool done;                 /* handshake complete, facts taken */
-    /* The core's part of the context's configuration as of otls_conn_new
-     * (the backend keeps its own part: conn_prepare). */
-    bool check_name;   /* client: verifies the server's name */
-    uint8_t verify;    /* otls_verify */
-    otls_status fatal; /* a failed handshake leaves the connection unusable */
-    char *fatal_error; /* its message, given again by later calls (owned; NULL:
-                        * out of memory) */
+    /* Small fields together, the flags as bits: omnitls's own state per
+     * connection beyond mbedTLS's is held to 256 bytes on a Cortex-M4
+     * (issue 9; cmake/embedded/conn_state_sizes.c). */
+    bool started : 1;         /* prov->conn_init ran */
+    bool done : 1;            /* handshake complete, facts taken */
+    bool check_name : 1;      /* client: verifies the server's name (as of otls_conn_new) */
+    bool error_oom : 1;       /* the error buffer's allocation failed: otls_conn_error says so */
+    uint8_t verify;           /* otls_verify, as of otls_conn_new */
+    uint8_t flags;            /* OTLS_FLAG_*, as of otls_conn_new */
+    int8_t fatal;             /* otls_status: a failed handshake leaves the connection unusable */
+    uint16_t unoffered_group; /* client: the server chose it; not in the configured list */
+    char *fatal_error;        /* its message for later calls (owned; NULL: out of memory) */
     otls_send_fn send;
     otls_recv_fn recv;
     void *io_user;
-    int fd;         /* for the fd transport */
-    uint32_t flags; /* OTLS_FLAG_*, as of otls_conn_new */
+    int fd; /* for the fd transport */
     char *hostname;
     otls_session *session;        /* client: offered for resumption */
     struct oti_hello_tap *tap;    /* watches the peer's hello go by; from the
                                    * start to the end of the handshake */
     struct otls_peer_hello hello; /* what it read (the backend points here) */
-    uint16_t unoffered_group;     /* client: the server chose this group, which
-                                     was not in the configured list */
     uint16_t *groups;             /* client with groups set: a copy of them as of
                                    * otls_conn_new, [count, id, ...]; else NULL */
     struct oti_facts facts;
-    char *error;    /* OTI_CONN_ERROR_SIZE bytes from the first error on; NULL before */
-    bool error_oom; /* that allocation failed: otls_conn_error says so */
+    char *error; /* OTI_CONN_ERROR_SIZE bytes from the first error on; NULL before */
 };
+/* conn->flags and conn->fatal are narrow. */
+_Static_assert(OTLS_FLAG_TLS13_UNIQUE <= 0xff, "OTLS_FLAG_* must fit in otls_conn.flags");
+_Static_assert(OTLS_ERR_INTERNAL >= -128, "otls_status must fit in otls_conn.fatal");
 
 /* conn.c: OTLS_OK once the handshake is done, else
  * OTLS_ERR_HANDSHAKE_NOT_DONE with the message set (Python's ValueError). */
