@@ -7,6 +7,7 @@
 
 #include "der.h"
 #include "name_check.h"
+#include "utf8.h"
 
 /* ---- IP literals: glibc inet_pton's rules ---- */
 
@@ -315,30 +316,6 @@ static int string_width(uint8_t tag)
  * a longer name cannot match one. */
 #define CN_MAX 256
 
-static size_t put_utf8(uint8_t *buf, uint32_t c)
-{
-    if (c < 0x80) {
-        buf[0] = (uint8_t)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        buf[0] = (uint8_t)(0xc0 | c >> 6);
-        buf[1] = (uint8_t)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        buf[0] = (uint8_t)(0xe0 | c >> 12);
-        buf[1] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
-        buf[2] = (uint8_t)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    buf[0] = (uint8_t)(0xf0 | c >> 18);
-    buf[1] = (uint8_t)(0x80 | (c >> 12 & 0x3f));
-    buf[2] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
-    buf[3] = (uint8_t)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 /* The value in UTF-8: *out points at the DER itself when it already is
  * UTF-8 (well-formed UTF-8, or ASCII in a one-byte type), else at buf.
  * Returns the length, or -1 when the value is not text, is malformed, or
@@ -365,7 +342,7 @@ static long cn_utf8(const struct oti_tlv *v, uint8_t buf[CN_MAX], const uint8_t 
     for (const uint8_t *p = v->value; p < end;) {
         if (n + 4 > CN_MAX)
             return -1;
-        n += put_utf8(buf + n, (uint32_t)next_code_point(&p, end, width));
+        n += oti_utf8_put(buf + n, (uint32_t)next_code_point(&p, end, width));
     }
     *out = buf;
     return (long)n;

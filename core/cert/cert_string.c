@@ -4,6 +4,7 @@
  * UniversalString as UCS-4 (both big-endian; surrogates and values past
  * U+10FFFF refused), UTF8String checked and copied. */
 #include "cert_internal.h"
+#include "../utf8.h"
 
 /* The length of the ASCII run s starts with, eight octets at a time:
  * nearly every value is ASCII, which needs no conversion. */
@@ -59,30 +60,6 @@ bool oti_utf8_valid(const uint8_t *s, size_t n)
         i += need + 1;
     }
     return true;
-}
-
-static size_t utf8_put(uint8_t *out, uint32_t v)
-{
-    if (v < 0x80) {
-        out[0] = (uint8_t)v;
-        return 1;
-    }
-    if (v < 0x800) {
-        out[0] = (uint8_t)(0xc0 | v >> 6);
-        out[1] = (uint8_t)(0x80 | (v & 0x3f));
-        return 2;
-    }
-    if (v < 0x10000) {
-        out[0] = (uint8_t)(0xe0 | v >> 12);
-        out[1] = (uint8_t)(0x80 | (v >> 6 & 0x3f));
-        out[2] = (uint8_t)(0x80 | (v & 0x3f));
-        return 3;
-    }
-    out[0] = (uint8_t)(0xf0 | v >> 18);
-    out[1] = (uint8_t)(0x80 | (v >> 12 & 0x3f));
-    out[2] = (uint8_t)(0x80 | (v >> 6 & 0x3f));
-    out[3] = (uint8_t)(0x80 | (v & 0x3f));
-    return 4;
 }
 
 static bool unicode_ok(uint32_t v)
@@ -167,7 +144,7 @@ int oti_string_to_utf8(struct oti_dec *d, uint32_t tag, const uint8_t *s, size_t
             uint32_t v = 0;
             for (size_t k = 0; k < width; k++)
                 v = v << 8 | s[i + k];
-            o += utf8_put(buf + o, v);
+            o += oti_utf8_put(buf + o, v);
         }
         buf[o] = '\0';
         *out = (const char *)buf;
