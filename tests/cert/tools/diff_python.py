@@ -118,39 +118,12 @@ class Node:
 
 
 def parse_seq(b):
-    """Parses b as consecutive DER elements; None unless it parses exactly."""
-    out, i = [], 0
-    while i < len(b):
-        if len(b) - i < 2:
-            return None
-        start = i
-        i += 1
-        if b[start] & 0x1F == 0x1F:
-            while i < len(b) and b[i] & 0x80:
-                i += 1
-            i += 1
-        if i >= len(b):
-            return None
-        n = b[i]
-        i += 1
-        if n & 0x80:
-            k = n & 0x7F
-            if k == 0 or k > 4 or i + k > len(b):
-                return None
-            n = int.from_bytes(b[i:i + k], "big")
-            i += k
-        if i + n > len(b):
-            return None
-        node = Node(b"", bytes(b[i:i + n]))
-        j = start + 1  # the identifier octets end where the length begins
-        if b[start] & 0x1F == 0x1F:
-            while b[j] & 0x80:
-                j += 1
-            j += 1
-        node.ident = bytes(b[start:j])
-        out.append(node)
-        i += n
-    return out
+    """Parses b as consecutive DER elements; None unless it parses exactly
+    (the same walk as the rules': openssl_rules.split_elements)."""
+    els = R.split_elements(b)
+    if els is None:
+        return None
+    return [Node(bytes(b[s:s + il]), bytes(b[s + hl:s + hl + n])) for s, il, hl, n, _ in els]
 
 
 def build(node, depth=0):

@@ -19,7 +19,7 @@ import der as D
 
 # --- a DER walk that keeps offsets and length forms -------------------------
 
-def _split(b, loose=False):
+def split_elements(b, loose=False):
     """b as consecutive definite-length elements: [(start, ident_len,
     header_len, content_len, long_form)], or None unless it splits exactly.
     loose: the elements before the first that does not parse (OpenSSL
@@ -57,7 +57,7 @@ def _inner(ident, content):
     if ident[0] & 0x20:
         return 0
     pre = {0x04: 0, 0x03: 1}.get(ident[0])
-    if pre is not None and len(content) > pre and _split(content[pre:]):
+    if pre is not None and len(content) > pre and split_elements(content[pre:]):
         return pre
     return None
 
@@ -65,7 +65,7 @@ def _inner(ident, content):
 def _walk(b, base=0, depth=0):
     """Every element of b: (absolute start, ident, content, long_form,
     ends_with_parent), parents before children."""
-    for s, il, hl, n, lf in _split(b, loose=True):
+    for s, il, hl, n, lf in split_elements(b, loose=True):
         ident, content = b[s:s + il], b[s + hl:s + hl + n]
         yield base + s, ident, content, lf, s + hl + n == len(b)
         pre = _inner(ident, content) if depth < 12 else None
@@ -85,7 +85,7 @@ def _relen(old, n):
 def _rewrite(b, edits, base=0, depth=0):
     """b with edits {absolute start: new element bytes} applied and every
     enclosing length adjusted; all other octets unchanged."""
-    els = _split(b, loose=True)
+    els = split_elements(b, loose=True)
     out = []
     for s, il, hl, n, _ in els:
         if base + s in edits:
@@ -126,17 +126,17 @@ def _validity(der):
     (empty when the certificate does not have that shape)."""
     at, b = 0, der
     for _ in range(2):  # Certificate, then TBSCertificate
-        els = _split(b, loose=True)
+        els = split_elements(b, loose=True)
         if not els or b[0] != 0x30:
             return {}
         at += els[0][2]
         b = b[els[0][2]:els[0][2] + els[0][3]]
-    fields = _split(b, loose=True)
+    fields = split_elements(b, loose=True)
     i = 4 if b[:1] == b"\xa0" else 3  # [0] version, serial, signature, issuer
     if len(fields) <= i or b[fields[i][0]] != 0x30:
         return {}
     vs, _, vhl, vn, _ = fields[i]
-    times = _split(b[vs + vhl:vs + vhl + vn], loose=True)
+    times = split_elements(b[vs + vhl:vs + vhl + vn], loose=True)
     return {at + vs + vhl + t[0]: key for t, key in zip(times, ("notBefore", "notAfter"))}
 
 
