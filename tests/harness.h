@@ -166,6 +166,11 @@ struct th_pair *th_pair_connect_only(otls_ctx *cctx, otls_ctx *sctx, const struc
 /* Drives both handshakes on a non-blocking pair in this thread. */
 void th_pair_drive(struct th_pair *p);
 
+/* Starts both handshakes of a non-blocking pair and leaves them midway:
+ * the server's first call (nothing to read yet), then the client's (its
+ * hello goes out); each must answer OTLS_WANT_READ (fails the test else). */
+void th_pair_start(struct th_pair *p);
+
 /* Fails the test unless both handshakes returned OTLS_OK. */
 void th_pair_assert_ok(const struct th_pair *p);
 

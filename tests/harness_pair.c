@@ -240,6 +240,14 @@ static int want(otls_status st)
     return st == OTLS_WANT_READ || st == OTLS_WANT_WRITE;
 }
 
+void th_pair_start(struct th_pair *p)
+{
+    otls_status st = otls_handshake(p->server);
+    cr_assert(st == OTLS_WANT_READ, "%s: server: %s", p->desc, otls_status_name(st));
+    st = otls_handshake(p->client);
+    cr_assert(st == OTLS_WANT_READ, "%s: client: %s", p->desc, otls_status_name(st));
+}
+
 void th_pair_drive(struct th_pair *p)
 {
     int cdone = 0, sdone = 0, stalled = 0;
