@@ -28,7 +28,7 @@ omnitls-*)
     for v in 1.2 1.3; do
         if [ "$b" = mbedtls ] && [ "$v" = 1.3 ]; then continue; fi # mbedTLS 2.28: TLS 1.2 only
         check "$bin/bench_omnitls" hs --backend "$b" --pki "$dir" --tls "$v" --n 2 --threads 2
-        check "$bin/bench_omnitls" bulk --backend "$b" --pki "$dir" --tls "$v" --bytes 100000
+        check "$bin/bench_omnitls" bulk --backend "$b" --pki "$dir" --tls "$v" --bytes 100000 --heap-shift 1040
         check "$bin/bench_omnitls" mem --backend "$b" --pki "$dir" --tls "$v" --n 2
         check "$bin/bench_omnitls" coremem --backend "$b" --pki "$dir" --tls "$v" --n 2
         out=$("$bin/bench_omnitls" introspect --backend "$b" --pki "$dir" --tls "$v" --n 100)
@@ -43,13 +43,13 @@ omnitls-*)
 *)
     for v in 1.2 1.3; do
         set +e
-        out=$("$bin/bench_$prog" hs --pki "$dir" --tls "$v" --n 2 --threads 2)
+        out=$("$bin/bench_$prog" hs --pki "$dir" --tls "$v" --n 2 --threads 2 --heap-shift 16)
         rc=$?
         set -e
         echo "$out"
         if [ $rc -eq 77 ] && [ "$prog" = mbedtls ] && [ "$v" = 1.3 ]; then continue; fi
         [ $rc -eq 0 ]
-        check "$bin/bench_$prog" bulk --pki "$dir" --tls "$v" --bytes 100000
+        check "$bin/bench_$prog" bulk --pki "$dir" --tls "$v" --bytes 100000 --heap-shift 1040
         check "$bin/bench_$prog" mem --pki "$dir" --tls "$v" --n 2
     done
     ;;
