@@ -23,10 +23,17 @@ static atomic_llong live_total;
 static atomic_ullong alloc_count;
 /* Initial-exec TLS in the executable: no allocation on first use. */
 static _Thread_local long long live_thread;
+/* Written once, before any thread starts; read by every allocation. */
+static int counting = 1;
+
+void bench_heap_stop(void)
+{
+    counting = 0;
+}
 
 static void *note_alloc(void *p)
 {
-    if (p != NULL) {
+    if (p != NULL && counting) {
         long long n = (long long)malloc_usable_size(p);
         atomic_fetch_add_explicit(&live_total, n, memory_order_relaxed);
         atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
@@ -37,7 +44,7 @@ static void *note_alloc(void *p)
 
 static void note_free(void *p)
 {
-    if (p != NULL) {
+    if (p != NULL && counting) {
         long long n = (long long)malloc_usable_size(p);
         atomic_fetch_sub_explicit(&live_total, n, memory_order_relaxed);
         live_thread -= n;
