@@ -1,39 +1,13 @@
-/* Telling an IP literal from a DNS name without socket headers: IP
- * addresses get no SNI (RFC 6066) and are checked against IP SANs. */
-#include <string.h>
-
+/* Telling an IP literal from a DNS name: IP addresses get no SNI (RFC 6066)
+ * and are checked against IP SANs. The rule is the name check's own parser
+ * (glibc inet_pton's), so that every backend sees the same split: a looser
+ * test here once sent "01.2.3.4" to OpenSSL as an address (which its parser
+ * reads as 1.2.3.4) and to mbedTLS and wolfSSL as an address they refused. */
 #include "internal.h"
-
-static bool is_ipv4(const char *s)
-{
-    int parts = 0;
-    while (*s) {
-        int digits = 0, value = 0;
-        while (*s >= '0' && *s <= '9') {
-            value = value * 10 + (*s++ - '0');
-            if (++digits > 3 || value > 255)
-                return false;
-        }
-        if (digits == 0 || ++parts > 4)
-            return false;
-        if (*s == '.' && s[1] != '\0')
-            s++;
-        else if (*s != '\0')
-            return false;
-    }
-    return parts == 4;
-}
-
-static bool is_ipv6(const char *s)
-{
-    /* Hex groups and colons, optionally ending in dotted IPv4; the exact
-     * check is the backend's (oti_ip_parse of name_check.c, or its stack's). */
-    if (strchr(s, ':') == NULL)
-        return false;
-    return strspn(s, "0123456789abcdefABCDEF:.") == strlen(s);
-}
+#include "name_check.h"
 
 bool oti_is_ip_literal(const char *name)
 {
-    return is_ipv4(name) || is_ipv6(name);
+    uint8_t addr[16];
+    return oti_ip_parse(name, addr) != 0;
 }

@@ -233,6 +233,10 @@ static const struct sni_case {
     {NULL, 0, NULL},
     /* An IP is checked against the IP SAN but never sent as SNI. */
     {"127.0.0.1", 1, NULL},
+    /* Not an IP literal by inet_pton's rules (a leading zero; also not by
+     * the core's split): a host name on every backend, so it is sent. */
+    {"127.0.0.01", 0, "127.0.0.01"},
+    {"fe80:zz::1", 0, "fe80:zz::1"},
 };
 #define NSNI ((int)(sizeof sni_cases / sizeof sni_cases[0]))
 

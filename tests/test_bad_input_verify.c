@@ -113,6 +113,14 @@ ParameterizedTest(struct th_cell *cell, bad_verify, server_name)
                        VERIFY_FAILED
                        "IP address mismatch, certificate is not valid for '127.0.0.2'.",
                        "IP address mismatch", bad_cert_alert(cell));
+    /* A leading zero makes a host name, not an address (inet_pton's rule,
+     * the core's split on every backend): the IP SAN 127.0.0.1 is not
+     * asked. OpenSSL's own parser would read it as 127.0.0.1. */
+    o.hostname = "127.0.0.01";
+    client_fails_alert("client: a dotted quad with a leading zero is a host name", &o,
+                       VERIFY_FAILED
+                       "Hostname mismatch, certificate is not valid for '127.0.0.01'.",
+                       "Hostname mismatch", bad_cert_alert(cell));
 
     struct tpki_opts po = tpki_opts_default(TPKI_EC);
     po.server_san = "DNS:other.example,IP:192.0.2.1";

@@ -22,8 +22,11 @@ static otls_status set_hostname(struct oti_openssl_conn *c, const struct otls_co
         return OTLS_OK;
     X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    /* The core has split names from addresses (inet_pton's rules);
+     * SSL_set1_host would split again by OpenSSL's looser parser, which
+     * reads "127.0.0.01" as an address. */
     int ok = p->hostname_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, p->hostname)
-                               : SSL_set1_host(ssl, p->hostname);
+                               : X509_VERIFY_PARAM_set1_host(param, p->hostname, 0);
     if (!ok)
         return oti_openssl_queue_error(e, OTLS_ERR_INVALID_ARGUMENT,
                                        "could not set the name to verify");

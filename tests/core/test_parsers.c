@@ -123,6 +123,14 @@ Test(hostname, ip_literals)
     cr_assert_not(oti_is_ip_literal("1.2.3.4."));
     cr_assert_not(oti_is_ip_literal("example.com"));
     cr_assert_not(oti_is_ip_literal("1234.1.1.1"));
+    /* The name check's parser decides (inet_pton's rules): what it refuses
+     * is a host name, not an address a backend would then refuse. */
+    cr_assert(oti_is_ip_literal("::ffff:1.2.3.4"));
+    cr_assert_not(oti_is_ip_literal("01.2.3.4"));
+    cr_assert_not(oti_is_ip_literal("1.2.3.00"));
+    cr_assert_not(oti_is_ip_literal("abc:def"));
+    cr_assert_not(oti_is_ip_literal("1::2::3"));
+    cr_assert_not(oti_is_ip_literal(""));
 }
 
 Test(suites, table_is_sorted_unique_and_complete)
