@@ -67,6 +67,8 @@ long long bench_heap_thread_live(void);
  * cost 25-45% more CPU a handshake (two client/server pairs in one process
  * against two processes). The timed modes do not count. */
 void bench_heap_stop(void);
+/* 1 until bench_heap_stop: whether this run counts allocations at all. */
+int bench_heap_counting(void);
 long long bench_heap_live(void);
 unsigned long long bench_heap_allocs(void);
 

@@ -31,6 +31,11 @@ void bench_heap_stop(void)
     counting = 0;
 }
 
+int bench_heap_counting(void)
+{
+    return counting;
+}
+
 static void *note_alloc(void *p)
 {
     if (p != NULL && counting) {

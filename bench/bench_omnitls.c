@@ -99,7 +99,11 @@ static otls_ctx *make_ctx(const struct bench_cfg *cfg, otls_role role, char *err
 static int init(const struct bench_cfg *cfg, char *err, size_t len)
 {
     char path[1024], key[1024];
-    if (otls_set_allocator(core_malloc, core_realloc, core_free, NULL) != OTLS_OK) {
+    /* Counted only where the mode counts: the timed ones run on omnitls's
+     * default allocator, as an application would, without two shared
+     * atomics on each of the core's allocations (bench.h). */
+    if (bench_heap_counting() &&
+        otls_set_allocator(core_malloc, core_realloc, core_free, NULL) != OTLS_OK) {
         snprintf(err, len, "otls_set_allocator failed");
         return -1;
     }
