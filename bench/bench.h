@@ -61,6 +61,8 @@ extern const struct bench_engine bench_engine;
  * malloc_usable_size() bytes. Live bytes per thread (allocations minus frees
  * made by that thread) and for the process. */
 long long bench_heap_thread_live(void);
+long long bench_heap_live(void);
+unsigned long long bench_heap_allocs(void);
 /* Stops the counting for good (call before any thread starts): the two
  * counters are shared by every thread, and on a workload that allocates
  * as often as mbedTLS's bignums, two threads fighting over their cache line
@@ -69,8 +71,6 @@ long long bench_heap_thread_live(void);
 void bench_heap_stop(void);
 /* 1 until bench_heap_stop: whether this run counts allocations at all. */
 int bench_heap_counting(void);
-long long bench_heap_live(void);
-unsigned long long bench_heap_allocs(void);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);

@@ -163,6 +163,20 @@ def main():
 
     def shift():
         return ["--heap-shift", str(shifts.randrange(0, 4096, 16))]
+
+    def pairs(count, b, v, mode, key, *args):
+        """count interleaved native/omnitls pairs of one mode: each
+        program's values (key of its output) and each pair's ratio."""
+        values = {"native": [], "omnitls": []}
+        ratios = []
+        for i in range(count):
+            x = {}
+            sh = shift()
+            for e in pair_order(i):
+                x[e] = float(r.one(e, b, mode, v, *args, *sh)[0][key])
+                values[e].append(x[e])
+            ratios.append(x["omnitls"] / x["native"])
+        return values, ratios
     scale = 0.1 if a.quick else 1.0
     bulk_bytes = (16 if a.quick else 256) << 20
     lines = []
@@ -207,15 +221,7 @@ def main():
                 c2 = r.callgrind(e, b, "hs", v, "--n", str(n2))
                 ins[e] = (c2 - c1) / (n2 - n1)
             n = str(max(2, int(HS_WALL[b] * scale)))
-            wall = {"native": [], "omnitls": []}
-            ratios = []
-            for i in range(rounds if "wall" in parts else 0):
-                x = {}
-                sh = shift()
-                for e in pair_order(i):
-                    x[e] = float(r.one(e, b, "hs", v, "--n", n, *sh)[0]["hs_per_s"])
-                    wall[e].append(x[e])
-                ratios.append(x["omnitls"] / x["native"])
+            wall, ratios = pairs(rounds if "wall" in parts else 0, b, v, "hs", "hs_per_s", "--n", n)
             hs_rows.append(f"| {b} | TLS {v} | {cg_cells(ins, 0)} | {wall_cells(wall, ratios, 0)} |")
 
             m1, m2 = BULK_CG[b]
@@ -226,15 +232,8 @@ def main():
                 c1 = r.callgrind(e, b, "bulk", v, "--bytes", str(m1 << 20))
                 c2 = r.callgrind(e, b, "bulk", v, "--bytes", str(m2 << 20))
                 bins[e] = (c2 - c1) / ((m2 - m1) << 20)
-            bw = {"native": [], "omnitls": []}
-            bratios = []
-            for i in range(rounds if "wall" in parts else 0):
-                x = {}
-                sh = shift()
-                for e in pair_order(i):
-                    x[e] = float(r.one(e, b, "bulk", v, "--bytes", str(bulk_bytes), *sh)[0]["mib_per_s"])
-                    bw[e].append(x[e])
-                bratios.append(x["omnitls"] / x["native"])
+            bw, bratios = pairs(rounds if "wall" in parts else 0, b, v, "bulk", "mib_per_s",
+                                "--bytes", str(bulk_bytes))
             bulk_rows.append(f"| {b} | TLS {v} | {cg_cells(bins, 3)} | {wall_cells(bw, bratios, 0)} |")
 
             if "mem" in parts and (v == "1.2" or b != "mbedtls"):
